@@ -1,0 +1,3 @@
+export async function stopDatabase(): Promise<void> {
+  await globalThis.orgscopeEmbedded?.stop();
+}
