@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+import type { Config } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabases, prepareQueryRoles, queryRolePassword, type Databases } from './db/pools.js';
+import { createServer } from './http/server.js';
+import { ViewerLimiter } from './http/viewerLimiter.js';
+import { createIdentity, identityStartupWarnings } from './identity/index.js';
+import { ScopedExecutor } from './query/executor.js';
+import { PanelQueries } from './query/panelQueries.js';
+import { unmappedMessage } from './scope/unmapped.js';
+import { scopeOf, type ScopeSource } from './scope/viewerScope.js';
+
+export interface Distributor {
+  app: FastifyInstance;
+  databases: Databases;
+  /** Address the HTTP server listens on, e.g. http://127.0.0.1:3100. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface DistributorOptions {
+  config: Config;
+  log: Logger;
+  databaseUrl: string;
+  /** Used for Grafana's key set and API; tests pass their own. */
+  fetch?: typeof fetch;
+  /** Report tickets: given by the report pipeline when it runs in this process. */
+  tickets?: Pick<ScopeSource, 'verifyTicket' | 'reportServiceAccount'>;
+}
+
+/** Builds every part of the distributor, starts listening, and returns a handle to stop it. */
+export async function startDistributor(options: DistributorOptions): Promise<Distributor> {
+  const { config, log } = options;
+  for (const warning of identityStartupWarnings(config)) log.warn(warning);
+
+  await migrate(options.databaseUrl, log);
+  const password = queryRolePassword(options.databaseUrl, config.QUERY_ROLE_PASSWORD);
+  const databases = openDatabases(options.databaseUrl, { password, queryPoolSize: config.QUERY_POOL_SIZE });
+  try {
+    await prepareQueryRoles(databases.admin, password, config.QUERY_POOL_SIZE * 4 + 10);
+    const app = await buildServer(options, databases);
+    const address = await app.listen({ host: config.HOST, port: config.PORT });
+    log.info({ address }, 'distributor listening');
+    return {
+      app,
+      databases,
+      url: address,
+      close: async () => {
+        await app.close();
+        await databases.close();
+      },
+    };
+  } catch (error) {
+    await databases.close();
+    throw error;
+  }
+}
+
+async function buildServer(options: DistributorOptions, databases: Databases): Promise<FastifyInstance> {
+  const { config, log } = options;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const scopeSecret = await readScopeSecret(databases);
+  const executor = new ScopedExecutor({
+    databases,
+    scopeSecret,
+    log,
+    limits: { timeoutMs: config.QUERY_TIMEOUT_MS, maxRows: config.QUERY_MAX_ROWS, maxBytes: config.QUERY_MAX_BYTES },
+  });
+  const source: ScopeSource = { admin: databases.admin, ...options.tickets };
+  return createServer({
+    config,
+    log,
+    databases,
+    metrics,
+    identity: createIdentity({ config, log, fetch: options.fetch }),
+    scopeOf: (viewer, headers) => scopeOf(source, viewer, headers),
+    unmappedMessage: (login) => unmappedMessage(databases.admin, login),
+    panelQueries: new PanelQueries({ executor, limiter: new ViewerLimiter(config.QUERY_MAX_CONCURRENT_PER_VIEWER), log }),
+  });
+}
+
+async function readScopeSecret(databases: Databases): Promise<Buffer> {
+  const { rows } = await databases.admin.query<{ secret: Buffer }>('SELECT secret FROM orgscope.scope_key');
+  if (!rows[0]) throw new Error('orgscope.scope_key is empty: the migrations did not complete');
+  return rows[0].secret;
+}

@@ -1,0 +1,160 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+
+import type { Databases } from '../db/pools.js';
+import { OrgscopeError } from '../errors.js';
+import type { Scope } from '../scope/types.js';
+import { signScopeToken } from './scopeToken.js';
+import { assertReadStatement } from './statement.js';
+
+export interface QueryLimits {
+  timeoutMs: number;
+  maxRows: number;
+  maxBytes: number;
+}
+
+export interface QueryResult {
+  columns: { name: string; dataTypeID: number }[];
+  rows: unknown[][];
+}
+
+const BATCH_ROWS = 2000;
+// Cancelled from outside if PostgreSQL's own statement_timeout has not ended the query by then.
+const CANCEL_GRACE_MS = 1000;
+
+const BEGIN = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+  SELECT (extract(epoch FROM transaction_timestamp()) * 1000000)::bigint::text AS xact`;
+const INSTALL_SCOPE = `SELECT set_config('orgscope.scope', $1, true), set_config('statement_timeout', $2, true),
+  set_config('idle_in_transaction_session_timeout', $3, true)`;
+
+/**
+ * Runs one untrusted read statement under a viewer's scope: as a query role, in a read-only
+ * transaction that carries the signed scope token, with a timeout that the SQL cannot lift and limits
+ * on the rows and bytes it may return. The transaction always rolls back, which also reverts any
+ * setting the SQL changed, so the connection goes back to the pool clean.
+ */
+export class ScopedExecutor {
+  constructor(
+    private readonly deps: { databases: Databases; scopeSecret: Buffer; limits: QueryLimits; log: Logger },
+  ) {}
+
+  async run(scope: Scope, sql: string): Promise<QueryResult> {
+    assertReadStatement(sql);
+    const pool = scope.coversAll ? this.deps.databases.wholeChain : this.deps.databases.scoped;
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await this.begin(client, scope);
+      return await this.withCancelTimer(client, () => this.fetch(client, sql));
+    } catch (error) {
+      throw this.explain(error);
+    } finally {
+      broken = await rollback(client);
+      client.release(broken);
+    }
+  }
+
+  private async begin(client: pg.PoolClient, scope: Scope): Promise<void> {
+    const results = (await client.query(BEGIN)) as unknown as pg.QueryResult<{ xact: string }>[];
+    const xact = results[1]!.rows[0]!.xact;
+    const token = signScopeToken(this.deps.scopeSecret, scope, { pid: backendPid(client), xact });
+    const timeout = String(this.deps.limits.timeoutMs);
+    await client.query(INSTALL_SCOPE, [token, timeout, String(this.deps.limits.timeoutMs + CANCEL_GRACE_MS)]);
+  }
+
+  private async fetch(client: pg.PoolClient, sql: string): Promise<QueryResult> {
+    const { maxRows, maxBytes } = this.deps.limits;
+    const cursor = client.query(new Cursor(sql, [], { rowMode: 'array' }));
+    const rows: unknown[][] = [];
+    let bytes = 0;
+    try {
+      for (;;) {
+        const batch = await readBatch(cursor);
+        for (const row of batch.rows) bytes += approximateBytes(row);
+        rows.push(...batch.rows);
+        if (rows.length > maxRows) throw tooMuch(`more than ${maxRows} rows`);
+        if (bytes > maxBytes) throw tooMuch(`more than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+        if (batch.rows.length < BATCH_ROWS) {
+          return { columns: batch.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), rows };
+        }
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  /** PostgreSQL's statement_timeout ends the query first; this cancel from outside is the backstop. */
+  private async withCancelTimer<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+    const pid = backendPid(client);
+    const timer = setTimeout(() => {
+      this.deps.databases.admin.query('SELECT pg_cancel_backend($1)', [pid]).catch((error: unknown) => {
+        this.deps.log.warn({ err: error, pid }, 'could not cancel an overrunning query');
+      });
+    }, this.deps.limits.timeoutMs + CANCEL_GRACE_MS);
+    try {
+      return await work();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private explain(error: unknown): Error {
+    if (error instanceof OrgscopeError) return error;
+    const pgError = error as { code?: string; message?: string };
+    if (pgError.code === '57014') {
+      return new OrgscopeError(
+        'query_failed',
+        `The query ran longer than ${this.deps.limits.timeoutMs / 1000} s and was cancelled: narrow the time range or aggregate more.`,
+      );
+    }
+    if (pgError.code === '42601' && /multiple commands/.test(pgError.message ?? '')) {
+      return new OrgscopeError('query_rejected', 'Only one statement can run per query: remove the extra statements.');
+    }
+    if (typeof pgError.code === 'string' && typeof pgError.message === 'string') {
+      // PostgreSQL's own message for this query, as Grafana's PostgreSQL source shows it.
+      return new OrgscopeError('query_failed', pgError.message, { cause: error });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function readBatch(cursor: Cursor): Promise<{ rows: unknown[][]; fields: pg.FieldDef[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(BATCH_ROWS, (error, rows, result) => {
+      if (error) reject(error);
+      else resolve({ rows: rows as unknown[][], fields: result?.fields ?? [] });
+    });
+  });
+}
+
+function tooMuch(what: string): OrgscopeError {
+  return new OrgscopeError(
+    'query_rejected',
+    `The query returned ${what}, the limit for one panel: aggregate, narrow the time range or add a LIMIT.`,
+  );
+}
+
+function backendPid(client: pg.PoolClient): number {
+  return (client as unknown as { processID: number }).processID;
+}
+
+/** Ends the transaction; a connection that cannot roll back is not reused. */
+async function rollback(client: pg.PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function approximateBytes(row: unknown[]): number {
+  let total = 0;
+  for (const value of row) {
+    if (typeof value === 'string') total += value.length;
+    else if (value !== null && typeof value === 'object' && !(value instanceof Date)) total += JSON.stringify(value).length;
+    else total += 8;
+  }
+  return total;
+}
