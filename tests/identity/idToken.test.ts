@@ -6,7 +6,14 @@ import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafanaStan
 
 import { capturingLogger, configFor, ROUTE_KEY } from './setup.js';
 
-const alice = { login: 'alice', email: 'alice@snacks.example', name: 'Alice Wang', id: 5, uid: 'u-alice', role: 'Viewer' };
+const alice = {
+  login: 'alice',
+  email: 'alice@snacks.example',
+  name: 'Alice Wang',
+  id: 5,
+  uid: 'u-alice',
+  role: 'Viewer',
+};
 
 describe('identity from Grafana ID tokens', () => {
   let grafana: GrafanaStandIn;
@@ -83,7 +90,9 @@ describe('identity from Grafana ID tokens', () => {
 
   it('refuses the route key sent twice', async () => {
     const token = await grafana.signIdToken(alice);
-    expect(await refusal({ ...headers(token), 'x-orgscope-key': [ROUTE_KEY, ROUTE_KEY] })).toMatch(/sent more than once/);
+    expect(await refusal({ ...headers(token), 'x-orgscope-key': [ROUTE_KEY, ROUTE_KEY] })).toMatch(
+      /sent more than once/,
+    );
   });
 
   it('refuses every request when ROUTE_KEY is unset, saying to set it', async () => {

@@ -27,7 +27,15 @@ describe("Grafana's key set", () => {
 
     expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
     expect(body.keys).toEqual([
-      { use: 'sig', kty: 'EC', kid: grafana.kid, crv: 'P-256', alg: 'ES256', x: expect.any(String), y: expect.any(String) },
+      {
+        use: 'sig',
+        kty: 'EC',
+        kid: grafana.kid,
+        crv: 'P-256',
+        alg: 'ES256',
+        x: expect.any(String),
+        y: expect.any(String),
+      },
     ]);
     expect(grafana.kid).toMatch(/^id-\d{4}-\d{2}-es256$/);
   });
@@ -57,7 +65,11 @@ describe("Grafana's key set", () => {
 
   it('is not fetched more than once per cooldown however many unknown kids arrive', async () => {
     let now = Date.now();
-    const identity = createIdentity({ config: configFor(grafana.url), log: capturingLogger().log, now: () => new Date(now) });
+    const identity = createIdentity({
+      config: configFor(grafana.url),
+      log: capturingLogger().log,
+      now: () => new Date(now),
+    });
     await identity.authenticate(headers(await grafana.signIdToken(bob)));
     const before = grafana.requestCount(KEYS_PATH);
 
@@ -68,10 +80,14 @@ describe("Grafana's key set", () => {
     );
     const afterFlood = grafana.requestCount(KEYS_PATH) - before;
     now += 31_000;
-    await identity.authenticate(headers(await grafana.signIdToken(bob, { header: { kid: 'id-9999-99-es256' } }))).catch(() => {});
+    await identity
+      .authenticate(headers(await grafana.signIdToken(bob, { header: { kid: 'id-9999-99-es256' } })))
+      .catch(() => {});
 
     expect(flood.every((result) => result.status === 'rejected')).toBe(true);
-    expect(flood[0]).toMatchObject({ reason: { message: expect.stringMatching(/names a key \(kid\) that is not in Grafana's key set/) } });
+    expect(flood[0]).toMatchObject({
+      reason: { message: expect.stringMatching(/names a key \(kid\) that is not in Grafana's key set/) },
+    });
     expect(afterFlood).toBe(1);
     expect(grafana.requestCount(KEYS_PATH) - before).toBe(2);
   });
@@ -86,7 +102,9 @@ describe("Grafana's key set", () => {
     const error = await identity.authenticate(headers(token)).catch((thrown: unknown) => thrown);
 
     expect(error).toMatchObject({ code: 'unavailable', status: 503 });
-    expect((error as Error).message).toMatch(new RegExp(`key set cannot be fetched from ${gone.url}/api/signing-keys/keys \\(GRAFANA_URL\\)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`key set cannot be fetched from ${gone.url}/api/signing-keys/keys \\(GRAFANA_URL\\)`),
+    );
   });
 
   it('answering an error makes requests unavailable too', async () => {

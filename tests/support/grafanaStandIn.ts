@@ -64,7 +64,9 @@ interface SigningKey {
 
 const TOKEN_TTL_SECONDS = 600;
 
-export async function startGrafanaStandIn(options: { orgId?: number; serviceAccountToken?: string } = {}): Promise<GrafanaStandIn> {
+export async function startGrafanaStandIn(
+  options: { orgId?: number; serviceAccountToken?: string } = {},
+): Promise<GrafanaStandIn> {
   const orgId = options.orgId ?? 1;
   const serviceAccountToken = options.serviceAccountToken ?? 'glsa_standin_service_account_token';
   const keys: SigningKey[] = [await newSigningKey(monthKid(0))];
@@ -218,7 +220,12 @@ function grafanaClaims(user: StandInUser, issuer: string, defaultOrgId: number, 
     type: kind,
   };
   if (kind === 'user') {
-    Object.assign(claims, { email: user.email, authenticatedBy: 'password', username: user.login, name: user.name ?? user.login });
+    Object.assign(claims, {
+      email: user.email,
+      authenticatedBy: 'password',
+      username: user.login,
+      name: user.name ?? user.login,
+    });
   }
   if (user.role) claims.role = user.role;
   return claims;

@@ -16,7 +16,9 @@ export function singleHeader(headers: RequestHeaders, name: string): string | un
     .filter(([key]) => key.toLowerCase() === name)
     .flatMap(([, value]) => (Array.isArray(value) ? value : value === undefined ? [] : [value]));
   if (values.length > 1) {
-    throw unauthenticated(`${headerLabel(name)} was sent more than once: requests must come through Grafana's data source proxy`);
+    throw unauthenticated(
+      `${headerLabel(name)} was sent more than once: requests must come through Grafana's data source proxy`,
+    );
   }
   const value = values[0]?.trim();
   return value ? value : undefined;

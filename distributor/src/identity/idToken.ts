@@ -32,7 +32,11 @@ export interface IdTokenVerifier {
 type KeyResolver = Parameters<typeof jwtVerify>[1];
 
 /** Verifies Grafana ID tokens: ES256 only, signed by a key of Grafana's key set, for our issuer and org. */
-export function createIdTokenVerifier(deps: { config: Config; resolveKey: KeyResolver; now: () => Date }): IdTokenVerifier {
+export function createIdTokenVerifier(deps: {
+  config: Config;
+  resolveKey: KeyResolver;
+  now: () => Date;
+}): IdTokenVerifier {
   const issuers = expectedIssuers(deps.config.GRAFANA_ISSUER ?? deps.config.GRAFANA_URL);
   const audience = `org:${deps.config.GRAFANA_ORG_ID}`;
 
@@ -65,7 +69,9 @@ export function expectedIssuers(configured: string): string[] {
 
 function checkIssuedAt(payload: JWTPayload, now: Date): void {
   if (typeof payload.iat === 'number' && payload.iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) {
-    throw unauthenticated('ID token is not yet valid (issued in the future): check the clocks of Grafana and the distributor');
+    throw unauthenticated(
+      'ID token is not yet valid (issued in the future): check the clocks of Grafana and the distributor',
+    );
   }
 }
 
@@ -83,24 +89,35 @@ function asGrafanaClaims(payload: JWTPayload): GrafanaIdClaims {
 function explain(error: unknown, expected: { issuers: string[]; audience: string }): OrgscopeError {
   if (error instanceof OrgscopeError) return error;
   if (error instanceof errors.JWTExpired) {
-    return unauthenticated('ID token expired: Grafana issues a fresh one with each request; check the clocks if this repeats');
+    return unauthenticated(
+      'ID token expired: Grafana issues a fresh one with each request; check the clocks if this repeats',
+    );
   }
   if (error instanceof errors.JWTClaimValidationFailed) return explainClaim(error, expected);
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return unauthenticated('ID token is not signed with ES256: Grafana signs ID tokens with ES256 only, so this token is refused');
+    return unauthenticated(
+      'ID token is not signed with ES256: Grafana signs ID tokens with ES256 only, so this token is refused',
+    );
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return unauthenticated("ID token signature does not verify with Grafana's key: the token was not issued by this Grafana");
+    return unauthenticated(
+      "ID token signature does not verify with Grafana's key: the token was not issued by this Grafana",
+    );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
-    return unauthenticated("ID token names a key (kid) that is not in Grafana's key set: the token was not issued by this Grafana");
+    return unauthenticated(
+      "ID token names a key (kid) that is not in Grafana's key set: the token was not issued by this Grafana",
+    );
   }
-  return unauthenticated('X-Grafana-Id is not a well-formed signed JWT: requests must come through Grafana with ID forwarding');
+  return unauthenticated(
+    'X-Grafana-Id is not a well-formed signed JWT: requests must come through Grafana with ID forwarding',
+  );
 }
 
 function explainClaim(error: errors.JWTClaimValidationFailed, expected: { issuers: string[]; audience: string }) {
   const { claim, reason, payload } = error;
-  if (reason === 'missing') return unauthenticated(`ID token has no "${claim}" claim: the token was not made by Grafana`);
+  if (reason === 'missing')
+    return unauthenticated(`ID token has no "${claim}" claim: the token was not made by Grafana`);
   switch (claim) {
     case 'typ':
       return unauthenticated(

@@ -60,7 +60,9 @@ export function createIdentity(deps: IdentityDeps): Identity {
 export function identityStartupWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (!config.ROUTE_KEY) {
-    warnings.push('ROUTE_KEY is not set: every request will be refused until it is set here and in the Orgscope data source');
+    warnings.push(
+      'ROUTE_KEY is not set: every request will be refused until it is set here and in the Orgscope data source',
+    );
   }
   if (config.TRUST_USER_HEADER) {
     warnings.push(
@@ -112,12 +114,22 @@ function viewerFromClaims(claims: GrafanaIdClaims, orgId: number): Viewer {
   };
   if (type === 'service-account') return { ...common, login: claims.sub, kind: 'service-account' };
   if (type !== 'user') {
-    throw unauthenticated(`ID token is for a ${quoted(type ?? '')} identity: Orgscope serves signed-in users and service accounts only`);
+    throw unauthenticated(
+      `ID token is for a ${quoted(type ?? '')} identity: Orgscope serves signed-in users and service accounts only`,
+    );
   }
   if (!claims.username) {
-    throw unauthenticated('ID token has no "username" claim, so it names no login: upgrade Grafana to a version whose ID tokens carry the login');
+    throw unauthenticated(
+      'ID token has no "username" claim, so it names no login: upgrade Grafana to a version whose ID tokens carry the login',
+    );
   }
-  return { ...common, login: claims.username, kind: 'user', email: claims.email || undefined, name: claims.name || undefined };
+  return {
+    ...common,
+    login: claims.username,
+    kind: 'user',
+    email: claims.email || undefined,
+    name: claims.name || undefined,
+  };
 }
 
 /**
@@ -126,7 +138,9 @@ function viewerFromClaims(claims: GrafanaIdClaims, orgId: number): Viewer {
  */
 function checkUserHeader(viewer: Viewer, userHeader: string | undefined): void {
   if (userHeader === undefined || viewer.kind !== 'user' || userHeader === viewer.login) return;
-  throw unauthenticated(`X-Grafana-User ${quoted(userHeader)} does not match the ID token's login ${quoted(viewer.login)}`);
+  throw unauthenticated(
+    `X-Grafana-User ${quoted(userHeader)} does not match the ID token's login ${quoted(viewer.login)}`,
+  );
 }
 
 async function teamsOf(teams: TeamDirectory | undefined, viewer: Viewer, log: Logger): Promise<string[]> {

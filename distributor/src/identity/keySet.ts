@@ -99,7 +99,10 @@ function asKeySet(body: unknown): JSONWebKeySet | undefined {
 /** Keeps verifying with the keys we have while Grafana is away, and tries again after a cooldown. */
 function staleOnFailure(options: GrafanaKeySetOptions, stale: Snapshot, error: unknown): Snapshot {
   const message = error instanceof Error ? error.message : String(error);
-  options.log.warn({ step: 'refresh key set', error: message }, 'keeping the cached Grafana key set: refreshing it failed');
+  options.log.warn(
+    { step: 'refresh key set', error: message },
+    'keeping the cached Grafana key set: refreshing it failed',
+  );
   const retryAt = options.now().getTime() - KEY_SET_MAX_AGE_MS + UNKNOWN_KID_COOLDOWN_MS;
   return { ...stale, fetchedAt: retryAt };
 }

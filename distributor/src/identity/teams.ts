@@ -50,7 +50,10 @@ export function createTeamDirectory(deps: {
         return [...((await membership()).byLogin.get(login) ?? [])];
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        log.warn({ step: 'team lookup', login, error: message }, 'team lookup in Grafana failed; team mappings do not apply to this request');
+        log.warn(
+          { step: 'team lookup', login, error: message },
+          'team lookup in Grafana failed; team mappings do not apply to this request',
+        );
         return [];
       }
     },
@@ -104,7 +107,10 @@ class GrafanaApi {
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
     if (!response.ok) {
-      const hint = response.status === 401 || response.status === 403 ? ' (GRAFANA_SERVICE_ACCOUNT_TOKEN needs the org Admin role)' : '';
+      const hint =
+        response.status === 401 || response.status === 403
+          ? ' (GRAFANA_SERVICE_ACCOUNT_TOKEN needs the org Admin role)'
+          : '';
       throw new Error(`Grafana answered HTTP ${response.status} to GET ${path.split('?')[0]}${hint}`);
     }
     return (await response.json()) as T;
