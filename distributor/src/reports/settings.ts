@@ -9,6 +9,7 @@ const url = z.url({ protocol: /^https?$/ });
 const schema = z.object({
   /** Grafana as Chromium reaches it (the dashboard URL is built on it). */
   GRAFANA_URL: url.default('http://127.0.0.1:3000'),
+  GRAFANA_ORG_ID: int(1, 1_000_000).default(1),
   /** Grafana as a recipient reaches it, for the link in the email. Defaults to GRAFANA_URL. */
   REPORT_PUBLIC_GRAFANA_URL: url.optional(),
   /** The distributor's Grafana service account token: Chromium opens dashboards with it. */
@@ -40,6 +41,8 @@ const schema = z.object({
   REPORT_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('orgscope_queue'),
   /** A job whose worker died is retried after this long. */
   REPORT_JOB_EXPIRE_SECONDS: int(5, 86_400).default(900),
+  /** How often pg-boss looks for jobs whose worker died (expired) and retries them. */
+  REPORT_QUEUE_MAINTENANCE_SECONDS: int(1, 3600).default(60),
   REPORT_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
 });
 

@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+
+import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import type { Logger } from 'pino';
+
+import { INLINE_IMAGE_CID, type ReportEmail } from './message.js';
+
+/**
+ * What became of one attempt. `retry`: the server did not take the message (a 4xx reply, or the
+ * connection dropped before the end of DATA), so sending again cannot duplicate it. `unknown`: the
+ * message had been handed over in full when the failure came; the server may have accepted it.
+ */
+export type SendOutcome =
+  | { state: 'sent'; response: string }
+  | { state: 'retry'; reason: string }
+  | { state: 'failed'; reason: string }
+  | { state: 'unknown'; reason: string };
+
+export interface Mailer {
+  send(email: ReportEmail): Promise<SendOutcome>;
+  close(): void;
+}
+
+interface SmtpError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+}
+
+export function createMailer(options: { smtpUrl: string; connections: number; log: Logger }): Mailer {
+  const transport = nodemailer.createTransport({
+    url: options.smtpUrl,
+    pool: true,
+    maxConnections: options.connections,
+    // The pool's own requeue would resend a message whose connection dropped after the server may
+    // have accepted it; the delivery ledger decides about every retry instead.
+    maxRequeues: 0,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  } as SMTPPool.Options);
+
+  return {
+    async send(email) {
+      const raw = await buildRaw(email);
+      let handedOver = false;
+      const source = Readable.from([raw]).on('end', () => (handedOver = true));
+      try {
+        const info = await transport.sendMail({ envelope: { from: email.from, to: [email.to] }, raw: source });
+        return { state: 'sent', response: String(info.response ?? '') };
+      } catch (error) {
+        return classify(error as SmtpError, handedOver);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** 5xx is final; 4xx and a drop before the end of DATA are retried; a drop after it is unknown. */
+export function classify(error: SmtpError, handedOver: boolean): SendOutcome {
+  const reply = error.response ?? error.message;
+  if (error.responseCode && error.responseCode >= 500) return { state: 'failed', reason: `server refused: ${reply}` };
+  if (error.responseCode && error.responseCode >= 400) return { state: 'retry', reason: `server deferred: ${reply}` };
+  if (handedOver) return { state: 'unknown', reason: `connection lost after the message was sent (${error.code ?? error.message})` };
+  return { state: 'retry', reason: `connection lost before the message was sent (${error.code ?? error.message})` };
+}
+
+async function buildRaw(email: ReportEmail): Promise<Buffer> {
+  const attachments = [];
+  if (email.png) attachments.push({ filename: 'dashboard.png', content: email.png, cid: INLINE_IMAGE_CID, contentType: 'image/png' });
+  if (email.pdf) attachments.push({ filename: email.pdfName, content: email.pdf, contentType: 'application/pdf' });
+  const composer = new MailComposer({
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    messageId: email.messageId,
+    attachments,
+  });
+  return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+}
