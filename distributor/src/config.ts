@@ -37,7 +37,7 @@ const schema = z.object({
   /** Service account token used to read team memberships from Grafana's HTTP API. */
   GRAFANA_SERVICE_ACCOUNT_TOKEN: z.string().min(1).optional(),
   TEAM_CACHE_SECONDS: int(0, 3600).default(60),
-  /** Login of the Grafana service account that renders reports; only it may present a report ticket. */
+  /** The Grafana service account that renders reports, as its ID token names it (`service-account:<id>`); only it may present a report ticket. */
   REPORT_SERVICE_ACCOUNT_LOGIN: z.string().min(1).optional(),
 
   QUERY_TIMEOUT_MS: int(100, 600_000).default(30_000),

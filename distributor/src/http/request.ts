@@ -35,6 +35,9 @@ export type QueryRequest = z.infer<typeof queryBody>;
 
 /** Parses a /api/query body; every problem is named with its path. */
 export function parseQueryRequest(body: unknown): QueryRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new OrgscopeError('bad_request', 'Send the body as a JSON object with Content-Type: application/json.');
+  }
   const result = queryBody.safeParse(body);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);

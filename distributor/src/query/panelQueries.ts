@@ -64,7 +64,7 @@ function overallStatus(outcomes: QueryOutcome[]): number {
 
 function addNotice(frames: DataFrameJson[], text: string): void {
   for (const frame of frames) {
-    const meta = (frame.schema.meta ??= {}) as { notices?: { severity: string; text: string }[] };
+    const meta = frame.schema.meta;
     meta.notices = [...(meta.notices ?? []), { severity: 'warning', text }];
   }
 }
