@@ -187,3 +187,20 @@ describe('refused macros', () => {
     expectBadRequest('$__timeGroup(t, 5m, zero)', 'fill with zero', 'NULL, previous, or a number');
   });
 });
+
+describe('comments', () => {
+  it('leaves macros named in comments alone, but not those in quoted text', () => {
+    const raw = [
+      'SELECT $__time(t) -- was $__timeGroup(t)',
+      "/* $__nope */ FROM x WHERE note <> '-- $__x' AND $__timeFilter(t)",
+      'AND y = $$ -- $$ AND $__unixEpochFilter(e)',
+    ].join('\n');
+    expect(sql(raw)).toBe(
+      [
+        'SELECT t AS "time" -- was $__timeGroup(t)',
+        "/* $__nope */ FROM x WHERE note <> '-- $__x' AND t BETWEEN '2018-04-12T18:00:00Z' AND '2018-04-12T18:05:00Z'",
+        'AND y = $$ -- $$ AND e >= 1523556000 AND e <= 1523556300',
+      ].join('\n'),
+    );
+  });
+});

@@ -59,16 +59,52 @@ function expandGlobals(sql: string, ctx: MacroContext): string {
 const MACRO_NAME = /\$__([A-Za-z0-9_]+)/g;
 
 function expandFunctionMacros(sql: string, ctx: MacroContext, setFill: (fill: FillSpec) => void): string {
+  const { comments, quoted } = textRanges(sql);
+  const within = (ranges: [number, number][], index: number) => ranges.some(([a, b]) => index >= a && index < b);
   let out = '';
   let copiedUpTo = 0;
   MACRO_NAME.lastIndex = 0;
   for (let match = MACRO_NAME.exec(sql); match; match = MACRO_NAME.exec(sql)) {
+    if (within(comments, match.index)) continue;
+    // Quoted text may hold a `$__` of its own; only the macros Grafana knows are expanded there.
+    if (within(quoted, match.index) && !MACROS[match[1]!]) continue;
     const call = readCall(sql, match.index, match[1]!);
     out += sql.slice(copiedUpTo, match.index) + expandCall(call, ctx, setFill);
     copiedUpTo = call.end;
     MACRO_NAME.lastIndex = call.end;
   }
   return out + sql.slice(copiedUpTo);
+}
+
+/**
+ * Where the SQL has comments and quoted text. A macro named in a comment is neither expanded nor
+ * refused (Grafana strips comments before it expands); `'--'` in quotes is not a comment.
+ */
+function textRanges(sql: string): { comments: [number, number][]; quoted: [number, number][] } {
+  const comments: [number, number][] = [];
+  const quoted: [number, number][] = [];
+  for (let i = 0; i < sql.length; i++) {
+    const pair = sql.slice(i, i + 2);
+    const start = i;
+    if (sql[i] === "'" || sql[i] === '"') i = skipQuoted(sql, i);
+    else if (sql[i] === '$') i = skipDollarQuoted(sql, i);
+    else if (pair === '--' || pair === '/*') {
+      const end = pair === '--' ? sql.indexOf('\n', i) : sql.indexOf('*/', i + 2) + 1;
+      i = end <= 0 ? sql.length : end;
+      comments.push([start, i + 1]);
+      continue;
+    }
+    if (i > start) quoted.push([start, i + 1]);
+  }
+  return { comments, quoted };
+}
+
+/** Skips a dollar-quoted string (`$$...$$`, `$tag$...$tag$`); returns `start` when there is none. */
+function skipDollarQuoted(sql: string, start: number): number {
+  const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(start))?.[0];
+  if (!tag) return start;
+  const close = sql.indexOf(tag, start + tag.length);
+  return close < 0 ? sql.length : close + tag.length - 1;
 }
 
 interface MacroCall {
