@@ -1,3 +1,5 @@
+import { pluginJestProject } from './plugin/.config/jest.config.js';
+
 // Two projects: fast unit tests beside the code, and integration tests under tests/ that start a real
 // PostgreSQL (embedded, or DATABASE_URL) once for the whole run.
 const swc = [
@@ -22,5 +24,7 @@ export default {
       globalTeardown: '<rootDir>/tests/support/globalTeardown.mjs',
       testTimeout: 60000,
     },
+    // The Grafana plugin's own tests (editors, interpolation, frames): jsdom, under plugin/src.
+    pluginJestProject(`${import.meta.dirname}/plugin`),
   ],
 };
