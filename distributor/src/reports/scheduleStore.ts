@@ -71,6 +71,17 @@ export async function saveSchedule(db: pg.Pool | pg.PoolClient, input: ScheduleI
   return toSchedule(rows[0]!);
 }
 
+/** Changes a schedule in place (its id and occurrences stay). */
+export async function updateSchedule(db: pg.Pool, id: number, input: ScheduleInput): Promise<Schedule> {
+  const { rows } = await db.query<ScheduleRow>(
+    `UPDATE orgscope_report.schedule SET name = $1, title = $2, dashboard_uid = $3, cron = $4, time_zone = $5,
+       range_from = $6, range_to = $7, variables = $8, formats = $9, audience = $10, paused = $11, source = $12, updated_at = now()
+     WHERE id = $13 RETURNING ${COLUMNS}`,
+    [...values(input, 'api'), id],
+  );
+  return toSchedule(rows[0]!);
+}
+
 export async function listSchedules(db: pg.Pool): Promise<Schedule[]> {
   const { rows } = await db.query<ScheduleRow>(`SELECT ${COLUMNS} FROM orgscope_report.schedule ORDER BY name`);
   return rows.map(toSchedule);
