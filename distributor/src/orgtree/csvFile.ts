@@ -87,28 +87,21 @@ function findColumns(header: string[], problem: (message: string) => void): Reco
   return Object.keys(found).length === 4 ? (found as Record<Column, number>) : undefined;
 }
 
+/** The unit of one row. A row with problems still yields its unit (if it has a code) for the checks across files. */
 function readRow(row: Row, columns: Record<Column, number>, problem: (message: string) => void) {
   const cell = (column: Column) => (row.record[columns[column]] ?? '').trim();
-  const empty = (['code', 'name', 'kind'] as const).filter((column) => cell(column) === '');
-  if (empty.length > 0) {
-    problem(`missing ${empty.join(', ')}: every row needs the unit's code, name and type`);
-    return undefined;
-  }
-  const checks = [
-    unitCode.safeParse(cell('code')),
-    unitName.safeParse(cell('name')),
-    unitKind.safeParse(normaliseKind(cell('kind'))),
-  ];
-  const failed = checks.flatMap((result) => (result.success ? [] : result.error.issues.map((issue) => issue.message)));
-  if (failed.length > 0) {
-    failed.forEach(problem);
-    return undefined;
-  }
-  const parent = cell('parent');
-  return {
+  const unit = {
     code: cell('code'),
     name: cell('name'),
     kind: normaliseKind(cell('kind')),
-    parent: parent === '' ? null : parent,
+    parent: cell('parent') || null,
   };
+  const empty = (['code', 'name', 'kind'] as const).filter((column) => cell(column) === '');
+  if (empty.length > 0) {
+    problem(`missing ${empty.join(', ')}: every row needs the unit's code, name and type`);
+  } else {
+    const checks = [unitCode.safeParse(unit.code), unitName.safeParse(unit.name), unitKind.safeParse(unit.kind)];
+    checks.flatMap((result) => (result.success ? [] : result.error.issues)).forEach((issue) => problem(issue.message));
+  }
+  return unit.code === '' ? undefined : unit;
 }

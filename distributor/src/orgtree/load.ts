@@ -64,7 +64,13 @@ async function listFiles(dir: string): Promise<string[]> {
       (entry) => entry.isFile() && !entry.name.startsWith('.') && path.extname(entry.name).toLowerCase() in READERS,
     )
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
+    .sort(yamlBeforeCsv);
+}
+
+/** YAML first: the CSV export usually hangs stores under areas the YAML defines, so duplicates point there. */
+function yamlBeforeCsv(a: string, b: string): number {
+  const csv = (file: string) => (path.extname(file).toLowerCase() === '.csv' ? 1 : 0);
+  return csv(a) - csv(b) || a.localeCompare(b);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -34,7 +34,7 @@ export function validateOrg(contents: FileContents): { problems: Problem[]; unit
     (team, first) => report(team.source, `duplicate team "${team.name}": already defined at ${where(first.source)}`),
   );
 
-  checkTree([...units.values()], units, report);
+  checkTree([...units.values()], units, contents.problems.length > 0, report);
   const checkMappings = (who: string, mappings: MappingSpec[]) => {
     const seen = new Map<string, MappingSpec>();
     for (const mapping of mappings) {
@@ -65,8 +65,10 @@ function firstOfEach<T>(items: T[], key: (item: T) => string, duplicate: (item: 
 
 type Report = (source: SourceRef, message: string) => void;
 
-function checkTree(list: UnitSpec[], units: Map<string, UnitSpec>, report: Report): void {
+function checkTree(list: UnitSpec[], units: Map<string, UnitSpec>, filesHaveProblems: boolean, report: Report): void {
   if (list.length === 0) {
+    // A units file that cannot be read already says so; "no units" would only repeat it.
+    if (filesHaveProblems) return;
     report({ file: '.', line: 1 }, 'no units: add a YAML file with a units section, or a CSV export of the org tree');
     return;
   }

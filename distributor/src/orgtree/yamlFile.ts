@@ -2,7 +2,7 @@ import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yam
 import type { z } from 'zod';
 
 import { personEntry, roleEntry, teamEntry, unitEntry } from './entries.js';
-import type { MappingSpec, Permission, PersonSpec, Problem, RoleSpec, TeamSpec, UnitSpec } from './types.js';
+import type { MappingSpec, Permission, PersonSpec, Problem, RoleSpec, SourceRef, TeamSpec, UnitSpec } from './types.js';
 
 /** What one file of the org folder contributes. Problems are collected, never thrown. */
 export interface FileContents {
@@ -108,37 +108,50 @@ function readSection(at: Located, section: Section, value: unknown, out: FileCon
   }
   value.forEach((entry: unknown, index) => {
     const path = [section, index];
-    const ref = { file: at.file, line: at.line(path) };
+    const source = { file: at.file, line: at.line(path) };
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      out.problems.push(at.problem(source.line, `each entry of ${section} must be a mapping of field: value`));
+      return;
+    }
+    const raw = entry as Record<string, unknown>;
     switch (section) {
       case 'roles': {
-        const role = check(at, path, roleEntry, entry, out.problems);
-        if (role) out.roles.push(toRole(role, ref));
+        const role = check(at, path, roleEntry, raw, out.problems) ?? salvage(raw, 'name', { name: raw.name });
+        if (role) out.roles.push(toRole(role as z.infer<typeof roleEntry>, source));
         break;
       }
       case 'units': {
-        const unit = check(at, path, unitEntry, entry, out.problems);
-        if (unit)
-          out.units.push({
-            code: unit.code,
-            name: unit.name,
-            kind: unit.kind,
-            parent: unit.parent ?? null,
-            source: ref,
-          });
+        const unit =
+          check(at, path, unitEntry, raw, out.problems) ?? salvage(raw, 'code', { code: raw.code, name: '', kind: '' });
+        if (unit) out.units.push({ ...(unit as z.infer<typeof unitEntry>), parent: textOrNull(raw.parent), source });
         break;
       }
       case 'people': {
-        const person = check(at, path, personEntry, entry, out.problems);
-        if (person) out.people.push(toPerson(at, path, person, ref));
+        const person =
+          check(at, path, personEntry, raw, out.problems) ?? salvage(raw, 'login', { login: raw.login as string });
+        if (person) out.people.push(toPerson(person, toMappings(at, path, raw), source));
         break;
       }
       case 'teams': {
-        const team = check(at, path, teamEntry, entry, out.problems);
-        if (team) out.teams.push({ name: team.name, mappings: toMappings(at, path, team.mappings), source: ref });
+        const team = check(at, path, teamEntry, raw, out.problems) ?? salvage(raw, 'name', { name: raw.name });
+        if (team) out.teams.push({ name: team.name as string, mappings: toMappings(at, path, raw), source });
         break;
       }
     }
   });
+}
+
+/**
+ * The key of an entry that has problems, so that checks across files still see it: a unit with a bad
+ * kind must not make all its children "unknown parent" too. Such entries are never applied, since
+ * their problems already stop the apply.
+ */
+function salvage<T extends object>(raw: Record<string, unknown>, key: string, partial: T): T | undefined {
+  return typeof raw[key] === 'string' ? partial : undefined;
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 /** Checks one entry against its schema, turning each issue into a problem at the right line. */
@@ -149,10 +162,6 @@ function check<T extends z.ZodType>(
   entry: unknown,
   problems: Problem[],
 ): z.infer<T> | undefined {
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    problems.push(at.problem(at.line(path), `each entry of ${String(path[0])} must be a mapping of field: value`));
-    return undefined;
-  }
   const result = schema.safeParse(entry);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
@@ -163,8 +172,7 @@ function check<T extends z.ZodType>(
       }
       continue;
     }
-    const prefix = issue.path.length > 1 ? `${issue.path.slice(0, -1).join('.')}: ` : '';
-    problems.push(at.problem(at.line(issuePath), `${prefix}${issue.message}`));
+    problems.push(at.problem(at.line(issuePath), issue.message));
   }
   return undefined;
 }
@@ -179,26 +187,21 @@ function toRole(role: z.infer<typeof roleEntry>, source: RoleSpec['source']): Ro
 }
 
 function toPerson(
-  at: Located,
-  path: Path,
-  person: z.infer<typeof personEntry>,
-  source: PersonSpec['source'],
+  person: Partial<z.infer<typeof personEntry>>,
+  mappings: MappingSpec[],
+  source: SourceRef,
 ): PersonSpec {
-  return {
-    login: person.login,
-    email: person.email ?? null,
-    name: person.name ?? '',
-    mappings: toMappings(at, path, person.mappings),
-    source,
-  };
+  return { login: person.login ?? '', email: person.email ?? null, name: person.name ?? '', mappings, source };
 }
 
-function toMappings(at: Located, path: Path, mappings: { unit: string; role: string }[] | undefined): MappingSpec[] {
-  return (mappings ?? []).map((mapping, index) => ({
-    unit: mapping.unit,
-    role: mapping.role,
-    source: { file: at.file, line: at.line([...path, 'mappings', index]) },
-  }));
+/** The mappings of a person or team that name a unit and a role as text (the schema reports the rest). */
+function toMappings(at: Located, path: Path, raw: Record<string, unknown>): MappingSpec[] {
+  if (!Array.isArray(raw.mappings)) return [];
+  return raw.mappings.flatMap((mapping: unknown, index) => {
+    const { unit, role } = (mapping ?? {}) as Record<string, unknown>;
+    if (typeof unit !== 'string' || typeof role !== 'string') return [];
+    return [{ unit, role, source: { file: at.file, line: at.line([...path, 'mappings', index]) } }];
+  });
 }
 
 function firstLine(message: string): string {
