@@ -1,29 +1,29 @@
 -- Up Migration
 
--- Query roles. Untrusted panel SQL runs only as one of these two LOGIN roles (their password is set by
--- the distributor at start). Both own nothing, belong to no role and cannot bypass row-level security.
--- orgscope_query serves viewers scoped to some units; orgscope_query_all serves viewers whose scope is
--- the whole chain, so their policy is a one-time check instead of a per-row one (docs/decisions/0002).
+-- Query roles. Untrusted panel SQL runs only as one of these LOGIN roles (their password is set by the
+-- distributor at start). They own nothing, belong to no role and cannot bypass row-level security.
+-- All three read the same signed scope; they differ only in the shape of their policy, so that each
+-- scope size gets a plan as fast as the filter an analyst would write by hand (docs/decisions/0002):
+--   orgscope_query       a few units (a store, an area): unit_id = ANY(array), which drives an index
+--   orgscope_query_wide  many units (a region): a hashed lookup per row instead of a search of a list
+--   orgscope_query_all   the whole chain: one check per statement, nothing per row
 DO $$
 DECLARE
   r text;
 BEGIN
-  FOREACH r IN ARRAY ARRAY['orgscope_owner', 'orgscope_query', 'orgscope_query_all'] LOOP
+  FOREACH r IN ARRAY ARRAY['orgscope_owner', 'orgscope_query', 'orgscope_query_wide', 'orgscope_query_all'] LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     END IF;
     EXECUTE format('ALTER ROLE %I NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS', r);
   END LOOP;
-  EXECUTE format('ALTER ROLE orgscope_query IN DATABASE %I SET search_path = cx', current_database());
-  EXECUTE format('ALTER ROLE orgscope_query_all IN DATABASE %I SET search_path = cx', current_database());
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO orgscope_query, orgscope_query_all', current_database());
 END $$;
 
--- The scope of the running transaction. The distributor signs a token naming the units in scope,
--- bound to this backend and to this transaction's start time, and installs it with set_config. SQL
--- run by a viewer can read or overwrite the setting, but cannot forge a signature, and a token from
--- any other transaction (or connection) fails the binding check. No valid token, no rows.
+-- The scope of the running transaction. The distributor signs a token naming the units in scope, bound
+-- to this backend and valid for one query's time, and installs it with set_config in the same round
+-- trip as BEGIN. SQL run by a viewer can read or overwrite the setting, but cannot forge a signature,
+-- and a token of another connection or past its expiry fails. No valid token, no rows.
 CREATE SCHEMA orgscope_scope;
 
 CREATE FUNCTION orgscope_scope.claims() RETURNS jsonb
@@ -43,9 +43,11 @@ BEGIN
     RAISE EXCEPTION 'viewer scope token is not valid' USING ERRCODE = 'insufficient_privilege';
   END IF;
   claims := convert_from(decode(payload, 'base64'), 'UTF8')::jsonb;
-  IF (claims ->> 'pid')::integer <> pg_backend_pid()
-     OR (claims ->> 'xact')::bigint <> (extract(epoch FROM transaction_timestamp()) * 1000000)::bigint THEN
-    RAISE EXCEPTION 'viewer scope token belongs to another transaction' USING ERRCODE = 'insufficient_privilege';
+  IF (claims ->> 'pid')::integer <> pg_backend_pid() THEN
+    RAISE EXCEPTION 'viewer scope token belongs to another connection' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF (claims ->> 'exp')::bigint < (extract(epoch FROM statement_timestamp()) * 1000)::bigint THEN
+    RAISE EXCEPTION 'viewer scope token has expired' USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN claims;
 END $$;
@@ -65,9 +67,15 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, orgscope_scope AS $$
   SELECT coalesce((orgscope_scope.claims() ->> 'contacts')::boolean, false)
 $$;
 
+-- The same as a set, for the hashed lookup of wide scopes.
+CREATE FUNCTION orgscope_scope.unit_set() RETURNS SETOF integer
+LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, orgscope_scope AS $$
+  SELECT unnest(orgscope_scope.unit_ids())
+$$;
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA orgscope_scope FROM PUBLIC;
-GRANT USAGE ON SCHEMA orgscope_scope TO orgscope_query, orgscope_query_all;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA orgscope_scope TO orgscope_query, orgscope_query_all;
+GRANT USAGE ON SCHEMA orgscope_scope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA orgscope_scope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
 
 -- Masks for customer contact details, shown to roles without the contacts permission.
 CREATE FUNCTION orgscope.mask_name(value text) RETURNS text
@@ -165,19 +173,24 @@ BEGIN
     -- unit_id = ANY($param) can drive an index scan on (unit_id, time).
     EXECUTE format($p$CREATE POLICY scoped ON %s FOR SELECT TO orgscope_query
       USING (unit_id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]))$p$, t);
+    -- A sub-select becomes a hashed SubPlan: one hash probe per row, whatever the number of units.
+    EXECUTE format($p$CREATE POLICY wide ON %s FOR SELECT TO orgscope_query_wide
+      USING (unit_id IN (SELECT orgscope_scope.unit_set()))$p$, t);
     EXECUTE format($p$CREATE POLICY whole_chain ON %s FOR SELECT TO orgscope_query_all
       USING ((SELECT orgscope_scope.covers_all()))$p$, t);
   END LOOP;
 END $$;
 
 -- Contact details need the contacts permission on top of the scope.
-CREATE POLICY contacts_allowed ON cx.survey_contact AS RESTRICTIVE FOR SELECT TO orgscope_query, orgscope_query_all
+CREATE POLICY contacts_allowed ON cx.survey_contact AS RESTRICTIVE FOR SELECT TO orgscope_query, orgscope_query_wide, orgscope_query_all
   USING ((SELECT orgscope_scope.sees_contacts()));
 
 ALTER TABLE orgscope.org_unit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE orgscope.org_unit FORCE ROW LEVEL SECURITY;
 CREATE POLICY scoped ON orgscope.org_unit FOR SELECT TO orgscope_query
   USING (id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]));
+CREATE POLICY wide ON orgscope.org_unit FOR SELECT TO orgscope_query_wide
+  USING (id IN (SELECT orgscope_scope.unit_set()));
 CREATE POLICY whole_chain ON orgscope.org_unit FOR SELECT TO orgscope_query_all
   USING ((SELECT orgscope_scope.covers_all()));
 
@@ -186,12 +199,12 @@ ALTER VIEW cx.org_units OWNER TO orgscope_owner;
 GRANT USAGE ON SCHEMA orgscope, cx, ext TO orgscope_owner;
 GRANT SELECT ON orgscope.org_unit TO orgscope_owner;
 
-GRANT USAGE ON SCHEMA cx, ext TO orgscope_query, orgscope_query_all;
-GRANT SELECT ON ALL TABLES IN SCHEMA cx TO orgscope_query, orgscope_query_all;
+GRANT USAGE ON SCHEMA cx, ext TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT SELECT ON ALL TABLES IN SCHEMA cx TO orgscope_query, orgscope_query_wide, orgscope_query_all;
 -- org_units reads the tree with the invoker's rights: the query roles may read these columns of
 -- org_unit (under its policies) and nothing else in schema orgscope.
-GRANT USAGE ON SCHEMA orgscope TO orgscope_query, orgscope_query_all;
-GRANT SELECT (id, code, name, kind, parent_id, path) ON orgscope.org_unit TO orgscope_query, orgscope_query_all;
+GRANT USAGE ON SCHEMA orgscope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT SELECT (id, code, name, kind, parent_id, path) ON orgscope.org_unit TO orgscope_query, orgscope_query_wide, orgscope_query_all;
 
 -- Down Migration
 DROP SCHEMA cx CASCADE;

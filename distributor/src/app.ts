@@ -68,7 +68,9 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
     databases,
     scopeSecret,
     log,
-    limits: { timeoutMs: config.QUERY_TIMEOUT_MS, maxRows: config.QUERY_MAX_ROWS, maxBytes: config.QUERY_MAX_BYTES },
+    limits: {
+      smallScopeUnits: config.QUERY_SMALL_SCOPE_UNITS,
+      timeoutMs: config.QUERY_TIMEOUT_MS, maxRows: config.QUERY_MAX_ROWS, maxBytes: config.QUERY_MAX_BYTES },
   });
   const source: ScopeSource = { admin: databases.admin, ...options.tickets };
   return createServer({

@@ -75,6 +75,7 @@ describe('requests that fail an identity check get a 401 naming the check, and r
 
   it('ran no SQL on a query connection for any refused request', () => {
     expect(t.distributor.databases.scoped.totalCount).toBe(0);
+    expect(t.distributor.databases.wide.totalCount).toBe(0);
     expect(t.distributor.databases.wholeChain.totalCount).toBe(0);
   });
 

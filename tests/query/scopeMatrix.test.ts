@@ -12,13 +12,21 @@ const TABLES = {
   customer_order: ORDERS,
 } as const;
 
-describe('scope matrix: every kind of viewer against every fact table', () => {
+// Run twice: with the default split of policies by scope size, and with every scope of more than one
+// unit on the hashed policy, so that each of the three query roles answers every viewer kind.
+describe.each([
+  ['default policy split', '32'],
+  ['every multi-unit scope on the hashed policy', '1'],
+])('scope matrix (%s): every kind of viewer against every fact table', (_name, smallScopeUnits) => {
   let t: TestDistributor;
   let codeOf: Map<number, string>;
 
   beforeAll(async () => {
     let ids: Record<UnitCode, number> | undefined;
-    t = await startTestDistributor({ arrange: async (db) => void (ids = await arrangeSmallChain(db.admin)) });
+    t = await startTestDistributor({
+      env: { QUERY_SMALL_SCOPE_UNITS: smallScopeUnits },
+      arrange: async (db) => void (ids = await arrangeSmallChain(db.admin)),
+    });
     codeOf = new Map(Object.entries(ids!).map(([code, id]) => [id, code]));
     for (const member of TEAM.members) t.grafana.setTeams(member, [TEAM.name]);
   });

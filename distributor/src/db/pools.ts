@@ -2,18 +2,22 @@ import { createHash } from 'node:crypto';
 
 import pg from 'pg';
 
-/** Role that runs untrusted SQL for viewers scoped to some org units. */
+/** Role that runs untrusted SQL for viewers scoped to a few org units (index-backed policy). */
 export const SCOPED_ROLE = 'orgscope_query';
+/** Role that runs untrusted SQL for viewers scoped to many org units (hashed policy). */
+export const WIDE_ROLE = 'orgscope_query_wide';
 /** Role that runs untrusted SQL for viewers whose scope is the whole chain. */
 export const WHOLE_CHAIN_ROLE = 'orgscope_query_all';
+const QUERY_ROLES = [SCOPED_ROLE, WIDE_ROLE, WHOLE_CHAIN_ROLE];
 
 /**
- * The three pools of the distributor: `admin` (the DATABASE_URL user, for the org model, reports and
+ * The pools of the distributor: `admin` (the DATABASE_URL user, for the org model, reports and
  * migrations) and one per query role. Untrusted SQL never runs on `admin`.
  */
 export interface Databases {
   admin: pg.Pool;
   scoped: pg.Pool;
+  wide: pg.Pool;
   wholeChain: pg.Pool;
   close(): Promise<void>;
 }
@@ -34,13 +38,13 @@ export async function prepareQueryRoles(admin: pg.Pool, password: string, connec
     const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
     const db = client.escapeIdentifier(rows[0]!.db);
     const secret = client.escapeLiteral(password);
-    for (const role of [SCOPED_ROLE, WHOLE_CHAIN_ROLE]) {
+    for (const role of QUERY_ROLES) {
       // ALTER ROLE takes no bind parameters; the literal is escaped by the driver.
       await client.query(`ALTER ROLE ${role} LOGIN PASSWORD ${secret} CONNECTION LIMIT ${connectionLimit}`);
       await client.query(`ALTER ROLE ${role} IN DATABASE ${db} SET search_path = cx`);
     }
     await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
-    await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${SCOPED_ROLE}, ${WHOLE_CHAIN_ROLE}`);
+    await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${QUERY_ROLES.join(', ')}`);
   } finally {
     client.release();
   }
@@ -60,21 +64,22 @@ export function openDatabases(adminUrl: string, options: { password: string; que
       connectionString: roleUrl(adminUrl, role, options.password),
       max: options.queryPoolSize,
       application_name: 'orgscope-query',
-      // A connection is dropped if the session it carries cannot be cleaned; see query/executor.ts.
       idleTimeoutMillis: 60_000,
     });
   const scoped = queryPool(SCOPED_ROLE);
+  const wide = queryPool(WIDE_ROLE);
   const wholeChain = queryPool(WHOLE_CHAIN_ROLE);
-  for (const pool of [admin, scoped, wholeChain]) {
+  for (const pool of [admin, scoped, wide, wholeChain]) {
     // An idle client that errors (server restart) is removed by pg; without a listener Node would crash.
     pool.on('error', () => undefined);
   }
   return {
     admin,
     scoped,
+    wide,
     wholeChain,
     close: async () => {
-      await Promise.all([admin.end(), scoped.end(), wholeChain.end()]);
+      await Promise.all([admin.end(), scoped.end(), wide.end(), wholeChain.end()]);
     },
   };
 }

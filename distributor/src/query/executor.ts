@@ -9,6 +9,8 @@ import { signScopeToken } from './scopeToken.js';
 import { assertReadStatement } from './statement.js';
 
 export interface QueryLimits {
+  /** Scopes of more units than this run as the role with the hashed policy (see db/pools.ts). */
+  smallScopeUnits: number;
   timeoutMs: number;
   maxRows: number;
   maxBytes: number;
@@ -23,10 +25,6 @@ const BATCH_ROWS = 2000;
 // Cancelled from outside if PostgreSQL's own statement_timeout has not ended the query by then.
 const CANCEL_GRACE_MS = 1000;
 
-const BEGIN = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-  SELECT (extract(epoch FROM transaction_timestamp()) * 1000000)::bigint::text AS xact`;
-const INSTALL_SCOPE = `SELECT set_config('orgscope.scope', $1, true), set_config('statement_timeout', $2, true),
-  set_config('idle_in_transaction_session_timeout', $3, true)`;
 
 /**
  * Runs one untrusted read statement under a viewer's scope: as a query role, in a read-only
@@ -41,8 +39,7 @@ export class ScopedExecutor {
 
   async run(scope: Scope, sql: string): Promise<QueryResult> {
     assertReadStatement(sql);
-    const pool = scope.coversAll ? this.deps.databases.wholeChain : this.deps.databases.scoped;
-    const client = await pool.connect();
+    const client = await this.poolFor(scope).connect();
     let broken: Error | undefined;
     try {
       await this.begin(client, scope);
@@ -55,12 +52,27 @@ export class ScopedExecutor {
     }
   }
 
+  private poolFor(scope: Scope): pg.Pool {
+    const { databases } = this.deps;
+    if (scope.coversAll) return databases.wholeChain;
+    return scope.unitIds.length > this.deps.limits.smallScopeUnits ? databases.wide : databases.scoped;
+  }
+
+  /**
+   * One round trip: BEGIN, the signed scope and the timeouts. The values are written as literals
+   * (escaped by the driver) because the simple protocol that allows several statements takes no
+   * parameters; none of them comes from the viewer.
+   */
   private async begin(client: pg.PoolClient, scope: Scope): Promise<void> {
-    const results = (await client.query(BEGIN)) as unknown as pg.QueryResult<{ xact: string }>[];
-    const xact = results[1]!.rows[0]!.xact;
-    const token = signScopeToken(this.deps.scopeSecret, scope, { pid: backendPid(client), xact });
-    const timeout = String(this.deps.limits.timeoutMs);
-    await client.query(INSTALL_SCOPE, [token, timeout, String(this.deps.limits.timeoutMs + CANCEL_GRACE_MS)]);
+    const { timeoutMs } = this.deps.limits;
+    const expiresAt = Date.now() + timeoutMs + CANCEL_GRACE_MS;
+    const token = signScopeToken(this.deps.scopeSecret, scope, { pid: backendPid(client), expiresAt });
+    await client.query(
+      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+       SELECT set_config('orgscope.scope', ${client.escapeLiteral(token)}, true),
+              set_config('statement_timeout', '${timeoutMs}', true),
+              set_config('idle_in_transaction_session_timeout', '${timeoutMs + CANCEL_GRACE_MS}', true)`,
+    );
   }
 
   private async fetch(client: pg.PoolClient, sql: string): Promise<QueryResult> {

@@ -4,13 +4,13 @@ import type { Scope } from '../scope/types.js';
 
 /**
  * The token that tells the row-level security policies whose scope a transaction runs under. It is
- * signed with the database's scope key (orgscope.scope_key) and bound to one backend and one
- * transaction start; orgscope_scope.claims() in the database checks all three.
+ * signed with the database's scope key (orgscope.scope_key), bound to one backend and valid until
+ * `expiresAt`; orgscope_scope.claims() in the database checks all three.
  */
-export function signScopeToken(secret: Buffer, scope: Scope, binding: { pid: number; xact: string }): string {
+export function signScopeToken(secret: Buffer, scope: Scope, binding: { pid: number; expiresAt: number }): string {
   const claims = {
     pid: binding.pid,
-    xact: binding.xact,
+    exp: binding.expiresAt,
     all: scope.coversAll,
     units: scope.coversAll ? [] : scope.unitIds,
     contacts: scope.permissions.seeContacts,
