@@ -129,7 +129,7 @@ describe('re-applying edited files', () => {
       await folder.edit('stores.csv', 'SH001,Shanghai Nanjing Rd,', 'SH001,Shanghai Nanjing Rd Flagship,');
       await folder.edit('stores.csv', /SH003,(.*),EAST-PUXI,/, 'SH003,$1,EAST-PUDONG,');
       await folder.edit('stores.csv', /SH040,.*\n/, '');
-      await folder.edit('store-managers.yaml', /  - login: sm\.sh040\n(    .*\n){3}/, '');
+      await folder.edit('store-managers.yaml', / {2}- login: sm\.sh040\n( {4}.*\n){3}/, '');
       await folder.edit('people.yaml', 'mappings: [{ unit: SH002, role: store_manager }]', 'mappings: []');
       await folder.edit('people.yaml', '{ unit: HQ, role: analyst }', '{ unit: EAST, role: analyst }');
       const files = await loadOrgFiles(folder.dir);
@@ -165,7 +165,7 @@ describe('re-applying edited files', () => {
     const folder = await orgFolder();
     try {
       await folder.edit('stores.csv', /SH010,.*\n/, '');
-      await folder.edit('store-managers.yaml', /  - login: sm\.sh010\n(    .*\n){3}/, '');
+      await folder.edit('store-managers.yaml', / {2}- login: sm\.sh010\n( {4}.*\n){3}/, '');
       await folder.edit('stores.csv', 'SH011,Shanghai Zhongshan Park,', 'SH011,Renamed Zhongshan Park,');
       const files = await loadOrgFiles(folder.dir);
       const before = await snapshot(db.admin);
@@ -215,6 +215,43 @@ describe('changing the root of the tree', () => {
     } finally {
       await first.remove();
       await second.remove();
+    }
+  });
+});
+
+describe('a 500-store chain', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('applies in one go, with a manager per store', async () => {
+    const areas = Array.from(
+      { length: 25 },
+      (_, i) => `  - { code: AREA${i}, name: Area ${i}, kind: area, parent: HQ }`,
+    );
+    const stores = Array.from({ length: 500 }, (_, i) => `ST${i},Store ${i},Store,AREA${i % 25}`);
+    const people = Array.from(
+      { length: 500 },
+      (_, i) => `  - { login: m${i}, email: m${i}@example.com, mappings: [{ unit: ST${i}, role: store_manager }] }`,
+    );
+    const folder = await orgFolder({
+      'roles.yaml': 'roles:\n  - { name: store_manager, permissions: [see_rows] }\n',
+      'units.yaml': `units:\n  - { code: HQ, name: Head Office, kind: head_office }\n${areas.join('\n')}\n`,
+      'stores.csv': `code,name,type,parent\n${stores.join('\n')}\n`,
+      'people.yaml': `people:\n${people.join('\n')}\n`,
+    });
+    try {
+      const summary = await applyOrgFiles(db.admin, await loadOrgFiles(folder.dir), log);
+
+      expect(summary.units.added).toBe(526);
+      expect(summary.mappings.added).toBe(500);
+      expect(await pathCodes(db.admin, 'ST499')).toEqual(['HQ', 'AREA24', 'ST499']);
+    } finally {
+      await folder.remove();
     }
   });
 });

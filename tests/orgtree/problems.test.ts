@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { OrgscopeError } from '../../distributor/src/errors.js';
 import { formatProblem, loadOrgFiles, type Problem } from '../../distributor/src/orgtree/index.js';

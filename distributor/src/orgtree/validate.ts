@@ -1,5 +1,5 @@
 import type { FileContents } from './yamlFile.js';
-import type { MappingSpec, OrgFiles, Problem, SourceRef, UnitSpec } from './types.js';
+import type { MappingSpec, Problem, SourceRef, UnitSpec } from './types.js';
 
 const where = (source: SourceRef) => `${source.file}:${source.line}`;
 
