@@ -10,6 +10,7 @@ import { ViewerLimiter } from './http/viewerLimiter.js';
 import { createIdentity, identityStartupWarnings } from './identity/index.js';
 import { ScopedExecutor } from './query/executor.js';
 import { PanelQueries } from './query/panelQueries.js';
+import { ScopeCache } from './scope/scopeCache.js';
 import { unmappedMessage } from './scope/unmapped.js';
 import { scopeOf, type ScopeSource } from './scope/viewerScope.js';
 
@@ -72,7 +73,7 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
       smallScopeUnits: config.QUERY_SMALL_SCOPE_UNITS,
       timeoutMs: config.QUERY_TIMEOUT_MS, maxRows: config.QUERY_MAX_ROWS, maxBytes: config.QUERY_MAX_BYTES },
   });
-  const source: ScopeSource = { admin: databases.admin, ...options.tickets };
+  const source: ScopeSource = { admin: databases.admin, cache: new ScopeCache(config.SCOPE_CACHE_SECONDS * 1000), ...options.tickets };
   return createServer({
     config,
     log,

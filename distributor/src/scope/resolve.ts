@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-import { MAPPINGS_OF_VIEWER, STORE_COUNT, UNITS_UNDER_PATHS } from './sql.js';
+import { SCOPE_OF_VIEWER } from './sql.js';
 import type { Permissions, Scope, UnitRef } from './types.js';
 
 interface MappingRow {
@@ -25,24 +25,27 @@ const NOTHING: Permissions = { seeRows: false, seeContacts: false, admin: false,
  * them, because a single policy decides contacts for the whole scope.
  */
 export async function resolveScope(admin: pg.Pool, who: { login: string; teams: string[] }): Promise<Scope> {
-  const { rows } = await admin.query<MappingRow>(MAPPINGS_OF_VIEWER, [who.login, who.teams]);
-  if (rows.length === 0) return unmapped();
+  const { rows } = await admin.query<{ mappings: MappingRow[]; ids: number[]; stores: number }>(SCOPE_OF_VIEWER, [
+    who.login,
+    who.teams,
+  ]);
+  const { mappings, ids, stores } = rows[0]!;
+  if (mappings.length === 0) return unmapped();
 
-  const visible = rows.filter((row) => row.can_see_rows);
+  const visible = mappings.filter((row) => row.can_see_rows);
   const roots = topmost(visible);
   const coversAll = roots.some((row) => row.is_root);
-  const { ids, stores } = coversAll ? await wholeChain(admin) : await unitsUnder(admin, roots);
   return {
     mapped: true,
     coversAll,
-    unitIds: ids,
+    unitIds: coversAll ? [] : ids,
     roots: roots.map(({ code, name, kind }) => ({ code, name, kind })),
-    roles: [...new Set(rows.map((row) => row.role))].sort(),
+    roles: [...new Set(mappings.map((row) => row.role))].sort(),
     permissions: {
       seeRows: visible.length > 0,
       seeContacts: visible.length > 0 && visible.every((row) => row.can_see_contacts),
-      admin: rows.some((row) => row.can_admin),
-      receiveReports: rows.some((row) => row.can_receive_reports),
+      admin: mappings.some((row) => row.can_admin),
+      receiveReports: mappings.some((row) => row.can_receive_reports),
     },
     storeCount: stores,
     summary: describeScope(roots, stores),
@@ -66,17 +69,6 @@ function unmapped(): Scope {
 function topmost(rows: MappingRow[]): MappingRow[] {
   const unique = [...new Map(rows.map((row) => [row.id, row])).values()];
   return unique.filter((row) => !unique.some((other) => other !== row && row.path.startsWith(`${other.path}.`)));
-}
-
-async function wholeChain(admin: pg.Pool): Promise<{ ids: number[]; stores: number }> {
-  const { rows } = await admin.query<{ stores: number }>(STORE_COUNT);
-  return { ids: [], stores: rows[0]?.stores ?? 0 };
-}
-
-async function unitsUnder(admin: pg.Pool, roots: MappingRow[]): Promise<{ ids: number[]; stores: number }> {
-  if (roots.length === 0) return { ids: [], stores: 0 };
-  const { rows } = await admin.query<{ ids: number[]; stores: number }>(UNITS_UNDER_PATHS, [roots.map((r) => r.path)]);
-  return { ids: rows[0]?.ids ?? [], stores: rows[0]?.stores ?? 0 };
 }
 
 /** "Region East, 42 stores"; "Shanghai Nanjing Rd, Shanghai Huaihai Rd, 2 stores"; "no org unit". */

@@ -2,12 +2,14 @@ import type pg from 'pg';
 
 import { OrgscopeError } from '../errors.js';
 import { resolveScope } from './resolve.js';
+import type { ScopeCache } from './scopeCache.js';
 import type { Scope } from './types.js';
 
 export const TICKET_HEADER = 'x-orgscope-ticket';
 
 export interface ScopeSource {
   admin: pg.Pool;
+  cache: ScopeCache;
   /** Login of the report service account, the only viewer whose report ticket is honoured. */
   reportServiceAccount?: string;
   /** Checks a report ticket and returns the recipient scope it carries; throws when it is not valid. */
@@ -25,7 +27,7 @@ export async function scopeOf(
   headers: Record<string, string | string[] | undefined>,
 ): Promise<Scope> {
   const ticket = headers[TICKET_HEADER];
-  if (ticket === undefined) return resolveScope(source.admin, viewer);
+  if (ticket === undefined) return source.cache.get(viewer, () => resolveScope(source.admin, viewer));
   const isReportAccount =
     source.reportServiceAccount !== undefined && viewer.kind === 'service-account' && viewer.login === source.reportServiceAccount;
   if (!isReportAccount || !source.verifyTicket) {
