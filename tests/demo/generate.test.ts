@@ -126,8 +126,15 @@ describe('demo data generator', () => {
   });
 });
 
+interface FactCounts {
+  survey_response: number;
+  survey_contact: number;
+  mystery_audit: number;
+  customer_order: number;
+}
+
 async function tableCounts(db: TestDatabase) {
-  const { rows } = await db.admin.query<Record<string, number>>(
+  const { rows } = await db.admin.query<FactCounts>(
     `SELECT (SELECT count(*) FROM cx.survey_response)::int AS survey_response,
             (SELECT count(*) FROM cx.survey_contact)::int AS survey_contact,
             (SELECT count(*) FROM cx.mystery_audit)::int AS mystery_audit,

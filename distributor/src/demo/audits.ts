@@ -44,7 +44,9 @@ export function* auditRows(plan: DemoPlan, total: number, random: Random): Gener
     const count = perStore[storeIndex]!;
     for (let n = 0; n < count; n += 1) {
       id += 1;
-      const dayIndex = Math.min(plan.days.length - 1, Math.floor(((n + random.float()) / count) * plan.days.length));
+      // Visits keep to their own slot of the period, away from its edges: no two weeks pass unvisited.
+      const slot = (n + 0.15 + 0.7 * random.float()) / count;
+      const dayIndex = Math.min(plan.days.length - 1, Math.floor(slot * plan.days.length));
       const scenario = scenarios[scenarioPick.index(random)]!;
       const score = clamp(82 + 5 * store.quality + 7 * random.normal(), 0, 100);
       const scoreHundredths = Math.round(score * 2) * 50;
