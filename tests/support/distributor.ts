@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 
 import { startDistributor, type Distributor, type DistributorOptions } from '../../distributor/src/app.js';
 import { loadConfig, type Config } from '../../distributor/src/config.js';
@@ -30,6 +30,8 @@ export interface TestDistributorOptions {
   /** Arranges data in the fresh database before the distributor starts. */
   arrange?: (db: TestDatabase) => Promise<void>;
   tickets?: DistributorOptions['tickets'];
+  /** Where the distributor logs; silent unless given (or ORGSCOPE_TEST_LOG names a level). */
+  log?: Logger;
 }
 
 /** The real distributor on a fresh test database, with a stand-in for Grafana in front of it. */
@@ -50,7 +52,7 @@ export async function startTestDistributor(options: TestDistributorOptions = {})
   });
   const distributor = await startDistributor({
     config,
-    log: pino({ level: process.env.ORGSCOPE_TEST_LOG ?? 'silent' }),
+    log: options.log ?? pino({ level: process.env.ORGSCOPE_TEST_LOG ?? 'silent' }),
     databaseUrl: db.url,
     tickets: options.tickets,
   });
