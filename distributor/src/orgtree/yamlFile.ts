@@ -74,7 +74,7 @@ export function readYamlFile(file: string, source: string): FileContents {
     for (const error of doc.errors) {
       out.problems.push({
         file,
-        line: error.linePos?.[0].line ?? 1,
+        line: lines.linePos(error.pos[0]).line,
         message: `not valid YAML: ${firstLine(error.message)}`,
       });
     }
