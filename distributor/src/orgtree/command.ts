@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import pg from 'pg';
 import pino from 'pino';
 
@@ -35,10 +37,11 @@ export async function applyOrgCommand(args: string[], io: CommandIo): Promise<nu
     return FAILED;
   }
   const dir = rest[0]!;
+  const folder = path.resolve(invokedFrom(io.env), dir);
   const databaseUrl = checkOnly ? undefined : readDatabaseUrl(io);
   if (!checkOnly && databaseUrl === undefined) return FAILED;
 
-  const files = await loadOrReport(dir, io);
+  const files = await loadOrReport(folder, dir, io);
   if (!files) return REJECTED;
   if (checkOnly) {
     io.out(
@@ -62,9 +65,18 @@ function readDatabaseUrl(io: CommandIo): string | undefined {
   return undefined;
 }
 
-async function loadOrReport(dir: string, io: CommandIo): Promise<OrgFiles | undefined> {
+/**
+ * `npm run orgscope -w distributor` runs in distributor/; a folder the admin typed is relative to
+ * where they typed it, which npm passes as INIT_CWD.
+ */
+function invokedFrom(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'orgscope' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/** Loads the folder; problems are printed with the folder as the admin typed it. */
+async function loadOrReport(folder: string, dir: string, io: CommandIo): Promise<OrgFiles | undefined> {
   try {
-    return await loadOrgFiles(dir);
+    return { ...(await loadOrgFiles(folder)), dir };
   } catch (error) {
     if (!(error instanceof OrgscopeError) || error.code !== 'invalid_files') throw error;
     const problems = Array.isArray(error.details) ? (error.details as Problem[]) : [];
