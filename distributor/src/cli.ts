@@ -1,3 +1,4 @@
+import { GENERATE_DEMO_USAGE, generateDemoCommand } from './demo/command.js';
 import { APPLY_ORG_USAGE, applyOrgCommand, type CommandIo } from './orgtree/command.js';
 
 /**
@@ -11,6 +12,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   'apply-org': { usage: APPLY_ORG_USAGE, run: applyOrgCommand },
+  'generate-demo': { usage: GENERATE_DEMO_USAGE, run: generateDemoCommand },
 };
 
 function usage(): string {
