@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import { maskEmail, maskName, maskPhone } from './mask.js';
+import { HOUR_MS } from './plan.js';
 import type { AuditRow } from './audits.js';
 import type { OrderRow } from './orders.js';
 import type { SurveyRow } from './surveys.js';
@@ -90,9 +91,14 @@ export function formatAudit(row: AuditRow): string {
   ]);
 }
 
-/** One line of COPY text format; null is \N. */
+/** One line of COPY text format; null is \N. A loop, not map and join: this runs per row. */
 function line(values: (string | number | null)[]): string {
-  return values.map((value) => (value === null ? '\\N' : value)).join('\t') + '\n';
+  let text = '';
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i];
+    text += (i === 0 ? '' : '\t') + (value === null ? '\\N' : value);
+  }
+  return text + '\n';
 }
 
 /** Escapes a value for COPY text format: backslash, tab and line breaks. */
@@ -101,8 +107,23 @@ export function text(value: string | null): string | null {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+// Date#toISOString took a third of the formatting time. Rows fall on whole seconds, so the text up to
+// the hour is remembered per hour (a pure memo, bounded) and minutes and seconds are appended.
+const hourPrefixes = new Map<number, string>();
+
+/** A whole-second UTC time as ISO 8601 text, e.g. 2025-06-30T07:05:09Z. */
+export function iso(ms: number): string {
+  const hour = Math.floor(ms / HOUR_MS);
+  let prefix = hourPrefixes.get(hour);
+  if (prefix === undefined) {
+    if (hourPrefixes.size > 100_000) hourPrefixes.clear();
+    prefix = new Date(hour * HOUR_MS).toISOString().slice(0, 14);
+    hourPrefixes.set(hour, prefix);
+  }
+  const seconds = Math.floor((ms - hour * HOUR_MS) / 1000);
+  const minute = Math.floor(seconds / 60);
+  const second = seconds - minute * 60;
+  return `${prefix}${minute < 10 ? '0' : ''}${minute}:${second < 10 ? '0' : ''}${second}Z`;
 }
 
 /** A whole number of hundredths as a decimal with two places: 1234 -> "12.34". */
