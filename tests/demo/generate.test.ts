@@ -85,6 +85,23 @@ describe('demo data generator', () => {
     expect(rows[0]!.months).toBe(14);
   });
 
+  it("has busier weekends and a Singles' Day peak, in the chain's local time", async () => {
+    const { rows } = await first.admin.query<{
+      saturday: number;
+      tuesday: number;
+      singles: number;
+      day_before: number;
+    }>(
+      `SELECT count(*) FILTER (WHERE extract(dow FROM local) = 6)::int AS saturday,
+              count(*) FILTER (WHERE extract(dow FROM local) = 2)::int AS tuesday,
+              count(*) FILTER (WHERE local::date = '2024-11-11')::int AS singles,
+              count(*) FILTER (WHERE local::date = '2024-11-10')::int AS day_before
+       FROM (SELECT responded_at AT TIME ZONE 'Asia/Shanghai' AS local FROM cx.survey_response) r`,
+    );
+    expect(rows[0]!.saturday).toBeGreaterThan(rows[0]!.tuesday * 1.3);
+    expect(rows[0]!.singles).toBeGreaterThan(rows[0]!.day_before * 2);
+  });
+
   it('leaves contact details on about the configured share of responses, masked exactly as SQL masks them', async () => {
     const settings = loadDemoSettings();
     const { rows } = await first.admin.query(

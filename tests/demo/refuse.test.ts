@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import pino from 'pino';
 
 import { generateDemoData, loadDemoSettings, parseDemoSettings } from '../../distributor/src/demo/index.js';
@@ -63,6 +66,22 @@ describe('loading demo data into a database that has some', () => {
       'survey_response_time',
       'survey_response_unit_time',
     ]);
+  });
+
+  it('refuses a database user that row-level security applies to', async () => {
+    const role = `demo_writer_${randomBytes(4).toString('hex')}`;
+    await db.admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'demo-writer-password'`);
+    const url = new URL(db.url);
+    url.username = role;
+    url.password = 'demo-writer-password';
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const attempt = generateDemoData(pool, { seed: 1, responses: 10, now, log, replace: true });
+      await expect(attempt).rejects.toThrow(/connect as a superuser/);
+    } finally {
+      await pool.end();
+      await db.admin.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('names a bad seed or size', async () => {
