@@ -56,16 +56,19 @@ export async function generateDemoData(pool: pg.Pool, options: DemoOptions): Pro
 
   const client = await pool.connect();
   let summary: Omit<DemoSummary, 'durationMs'>;
+  let failed = false;
   try {
     await assertCanBypassRls(client);
     await client.query('BEGIN');
     summary = await fillFacts(client, settings, now, { ...options, log });
     await timed(log, 'commit', () => client.query('COMMIT'));
   } catch (error) {
+    failed = true;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    // A connection left mid-COPY (an abort, a broken stream) is closed rather than reused.
+    client.release(failed);
   }
   await timed(log, 'analyze', () => pool.query(sql.ANALYZE_FACTS));
 
