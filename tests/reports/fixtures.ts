@@ -82,3 +82,17 @@ export function runDeps(admin: pg.Pool, mailer: Mailer, render: RunDeps['render'
     groups,
   };
 }
+
+/** Resolves when `check` holds, looking every 100 ms; fails with `what` after `ms`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function occurrenceDone(admin: pg.Pool, id: string): Promise<boolean> {
+  const { rows } = await admin.query<{ state: string }>('SELECT state FROM orgscope_report.occurrence WHERE id = $1', [id]);
+  return rows[0]?.state === 'done';
+}
