@@ -50,6 +50,22 @@ describe('loading demo data into a database that has some', () => {
     expect(await factDigests(db.admin)).toEqual(first);
   });
 
+  it('keeps the old rows when a replacing load is aborted', async () => {
+    const before = await factDigests(db.admin);
+    const controller = new AbortController();
+    controller.abort();
+    const attempt = generateDemoData(db.admin, {
+      seed: 9,
+      responses: 900,
+      now,
+      log,
+      replace: true,
+      signal: controller.signal,
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await factDigests(db.admin)).toEqual(before);
+  });
+
   it('leaves every index of the fact tables in place', async () => {
     const { rows } = await db.admin.query<{ indexname: string }>(
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'cx' ORDER BY indexname`,
