@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 
 import * as ledger from './ledger.js';
-import { composeReportEmail } from './mail/message.js';
+import { composeReportEmail, type ReportEmail } from './mail/message.js';
 import { dashboardUrl } from './render/dashboardUrl.js';
 import type { RenderResult } from './render/renderer.js';
 import type { RunDeps } from './run.js';
@@ -44,24 +44,37 @@ async function deliverOne(deps: RunDeps, work: GroupWork, delivery: ledger.Deliv
   const log = work.log.child({ login: delivery.login, messageId: delivery.messageId });
 
   for (let attempt = 1; ; attempt += 1) {
-    if (!(await ledger.markSending(deps.admin, delivery))) return;
-    const outcome = await deps.mailer.send(email);
-    deps.metrics.deliveries.inc({ state: outcome.state });
-
-    if (outcome.state === 'sent') {
-      await ledger.markOutcome(deps.admin, delivery, 'sent', { response: outcome.response });
-      log.info({ state: 'sent', attempt }, 'report delivered');
-      return;
+    const release = await deps.mailer.acquire();
+    let retry: string | undefined;
+    try {
+      retry = await attemptOnce(deps, delivery, email, attempt, log);
+    } finally {
+      release();
     }
-    if (outcome.state !== 'retry' || attempt >= deps.settings.REPORT_MAIL_ATTEMPTS) {
-      const state = outcome.state === 'retry' ? 'failed' : outcome.state;
-      const error = outcome.state === 'retry' ? `gave up after ${attempt} attempts: ${outcome.reason}` : outcome.reason;
-      await ledger.markOutcome(deps.admin, delivery, state, { error });
-      log.warn({ state, attempt, reason: error }, 'report not delivered');
-      return;
-    }
-    await ledger.markOutcome(deps.admin, delivery, 'pending', { error: outcome.reason });
-    log.debug({ attempt, reason: outcome.reason }, 'report delivery deferred; retrying');
+    if (retry === undefined) return;
+    log.debug({ attempt, reason: retry }, 'report delivery deferred; retrying');
     await deps.pause(deps.settings.REPORT_MAIL_BACKOFF_MS * 2 ** (attempt - 1));
   }
+}
+
+/** One attempt, ledger before and after, holding an SMTP connection. Returns the reason to retry, if any. */
+async function attemptOnce(deps: RunDeps, delivery: ledger.Delivery, email: ReportEmail, attempt: number, log: Logger): Promise<string | undefined> {
+  if (!(await ledger.markSending(deps.admin, delivery))) return undefined;
+  const outcome = await deps.mailer.send(email);
+  deps.metrics.deliveries.inc({ state: outcome.state });
+
+  if (outcome.state === 'sent') {
+    await ledger.markOutcome(deps.admin, delivery, 'sent', { response: outcome.response });
+    log.info({ state: 'sent', attempt }, 'report delivered');
+    return undefined;
+  }
+  if (outcome.state === 'retry' && attempt < deps.settings.REPORT_MAIL_ATTEMPTS) {
+    await ledger.markOutcome(deps.admin, delivery, 'pending', { error: outcome.reason });
+    return outcome.reason;
+  }
+  const state = outcome.state === 'retry' ? 'failed' : outcome.state;
+  const error = outcome.state === 'retry' ? `gave up after ${attempt} attempts: ${outcome.reason}` : outcome.reason;
+  await ledger.markOutcome(deps.admin, delivery, state, { error });
+  log.warn({ state, attempt, reason: error }, 'report not delivered');
+  return undefined;
 }

@@ -19,6 +19,11 @@ export type SendOutcome =
   | { state: 'unknown'; reason: string };
 
 export interface Mailer {
+  /**
+   * Waits for a free SMTP connection. The caller marks the delivery 'sending' only once it holds
+   * one, so a crash leaves as 'unknown' just the messages really on the wire, not those queued.
+   */
+  acquire(): Promise<() => void>;
   send(email: ReportEmail): Promise<SendOutcome>;
   close(): void;
 }
@@ -44,7 +49,9 @@ export function createMailer(options: { smtpUrl: string; connections: number; lo
     disableUrlAccess: true,
   } as SMTPPool.Options);
 
+  const slots = new Slots(options.connections);
   return {
+    acquire: () => slots.acquire(),
     async send(email) {
       const raw = await buildRaw(email);
       let handedOver = false;
@@ -58,6 +65,29 @@ export function createMailer(options: { smtpUrl: string; connections: number; lo
     },
     close: () => transport.close(),
   };
+}
+
+/** A counting semaphore: at most `size` holders at once, served in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    };
+  }
 }
 
 /** 5xx is final; 4xx and a drop before the end of DATA are retried; a drop after it is unknown. */
