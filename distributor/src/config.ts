@@ -23,8 +23,9 @@ const schema = z.object({
   EMBEDDED_PG_PORT: int(1024, 65535).default(54320),
   /** Password of the query roles. Derived from DATABASE_URL when not given (see db/pools.ts). */
   QUERY_ROLE_PASSWORD: z.string().min(16).optional(),
-  DEMO_SIZE: int(0, 50_000_000).default(20_000),
-  DEMO_SEED: int(0, 2 ** 31 - 1).default(42),
+  /** Survey responses and seed of the demo loaded on a first start; defaults in provisioning/demo/demo.yaml. */
+  DEMO_SIZE: int(0, 50_000_000).optional(),
+  DEMO_SEED: int(0, 2 ** 31 - 1).optional(),
 
   /** Value Grafana's data source proxy adds as X-Orgscope-Key (from the data source's secureJsonData). */
   ROUTE_KEY: z.string().min(24, 'must be at least 24 characters (use a random key)').optional(),

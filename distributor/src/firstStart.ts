@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 
 import type { Config } from './config.js';
-import { generateDemoData } from './demo/index.js';
+import { generateDemoData, loadDemoSettings } from './demo/index.js';
 import { applyOrgFiles, loadOrgFiles } from './orgtree/index.js';
 
 /** The demo chain's org tree and mappings, kept as an admin would keep their own. */
@@ -21,10 +21,17 @@ export async function seedDemoOnFirstStart(databaseUrl: string, config: Config, 
   try {
     const { rows } = await pool.query<{ units: number }>('SELECT count(*)::int AS units FROM orgscope.org_unit');
     if (rows[0]!.units > 0) return;
-    log.info({ dir: DEMO_ORG_DIR, responses: config.DEMO_SIZE }, 'empty database: loading the demo chain');
+    const settings = loadDemoSettings();
+    const responses = config.DEMO_SIZE ?? settings.responses;
+    log.info({ dir: DEMO_ORG_DIR, responses }, 'empty database: loading the demo chain');
     await applyOrgFiles(pool, await loadOrgFiles(DEMO_ORG_DIR), log);
-    if (config.DEMO_SIZE > 0) {
-      const summary = await generateDemoData(pool, { seed: config.DEMO_SEED, responses: config.DEMO_SIZE, log });
+    if (responses > 0) {
+      const summary = await generateDemoData(pool, {
+        seed: config.DEMO_SEED ?? settings.seed,
+        responses,
+        settings,
+        log,
+      });
       log.info({ ...summary }, 'demo data loaded');
     }
   } finally {

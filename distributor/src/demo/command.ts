@@ -8,10 +8,11 @@ import { migrate } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import type { CommandIo } from '../orgtree/command.js';
 import { generateDemoData } from './generate.js';
+import { loadDemoSettings } from './settings.js';
 
 export const GENERATE_DEMO_USAGE = `generate-demo [--responses N] [--seed S] [--replace]
     Fills the fact tables of DATABASE_URL with a seeded demo programme for the stores in its org tree
-    (default 20000 responses, seed 42). --replace deletes the facts already there first.`;
+    (defaults from provisioning/demo/demo.yaml). --replace deletes the facts already there first.`;
 
 export async function generateDemoCommand(args: string[], io: CommandIo): Promise<number> {
   let options: { responses: number; seed: number; replace: boolean };
