@@ -14,6 +14,8 @@ const common = {
 };
 
 export default {
+  // A global option (ignored inside a project): integration tests start servers and browsers.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/distributor/src/**/*.test.ts'] },
     {
@@ -22,7 +24,6 @@ export default {
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/globalSetup.mjs',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.mjs',
-      testTimeout: 60000,
     },
     // The Grafana plugin's own tests (editors, interpolation, frames): jsdom, under plugin/src.
     pluginJestProject(`${import.meta.dirname}/plugin`),

@@ -42,6 +42,6 @@ describe('logs', () => {
     const everything = lines.join('\n');
     expect(everything).not.toContain(t.routeKey);
     expect(everything).not.toContain(headers['x-grafana-id']);
-    expect(everything).not.toContain(headers['x-grafana-id'].split('.')[2]);
+    expect(everything).not.toContain(headers['x-grafana-id'].split('.')[2]!);
   });
 });
