@@ -25,11 +25,12 @@ describe('database schema', () => {
       `SELECT rolname, rolsuper, rolbypassrls, rolinherit, rolcreaterole, rolcreatedb,
               (SELECT count(*) FROM pg_auth_members m WHERE m.member = r.oid)::int AS memberships,
               (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)::int AS owned
-       FROM pg_roles r WHERE rolname IN ('orgscope_query', 'orgscope_query_all', 'orgscope_query_wide') ORDER BY rolname`,
+       FROM pg_roles r WHERE rolname IN ('orgscope_query', 'orgscope_query_all', 'orgscope_query_unit', 'orgscope_query_wide') ORDER BY rolname`,
     );
     expect(rows).toEqual([
       { rolname: 'orgscope_query', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
       { rolname: 'orgscope_query_all', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
+      { rolname: 'orgscope_query_unit', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
       { rolname: 'orgscope_query_wide', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
     ]);
   });

@@ -2,16 +2,17 @@
 
 -- Query roles. Untrusted panel SQL runs only as one of these LOGIN roles (their password is set by the
 -- distributor at start). They own nothing, belong to no role and cannot bypass row-level security.
--- All three read the same signed scope; they differ only in the shape of their policy, so that each
--- scope size gets a plan as fast as the filter an analyst would write by hand (docs/decisions/0002):
---   orgscope_query       a few units (a store, an area): unit_id = ANY(array), which drives an index
---   orgscope_query_wide  many units (a region): a hashed lookup per row instead of a search of a list
---   orgscope_query_all   the whole chain: one check per statement, nothing per row
+-- All four read the same signed scope; they differ only in the shape of their policy, so that each
+-- scope gets a plan as fast as the filter an analyst would write by hand (docs/decisions/0002):
+--   orgscope_query_unit  one unit (a store): unit_id = $1, estimated and indexed like a literal
+--   orgscope_query       a few units (an area): unit_id = ANY($1), which drives an index
+--   orgscope_query_wide  many units (a region): one bit looked up per row, not a search of a list
+--   orgscope_query_all   the whole chain: one check per statement
 DO $$
 DECLARE
   r text;
 BEGIN
-  FOREACH r IN ARRAY ARRAY['orgscope_owner', 'orgscope_query', 'orgscope_query_wide', 'orgscope_query_all'] LOOP
+  FOREACH r IN ARRAY ARRAY['orgscope_owner', 'orgscope_query_unit', 'orgscope_query', 'orgscope_query_wide', 'orgscope_query_all'] LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     END IF;
@@ -26,8 +27,10 @@ END $$;
 -- and a token of another connection or past its expiry fails. No valid token, no rows.
 CREATE SCHEMA orgscope_scope;
 
+-- PARALLEL RESTRICTED: evaluated once, in the leader (pg_backend_pid() is the viewer's connection
+-- there), and handed to parallel workers as a parameter, so scoped queries still run in parallel.
 CREATE FUNCTION orgscope_scope.claims() RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, orgscope, ext AS $$
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, orgscope, ext AS $$
 DECLARE
   token text := current_setting('orgscope.scope', true);
   payload text;
@@ -53,29 +56,39 @@ BEGIN
 END $$;
 
 CREATE FUNCTION orgscope_scope.unit_ids() RETURNS integer[]
-LANGUAGE sql STABLE SET search_path = pg_catalog, orgscope_scope AS $$
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
   SELECT coalesce(array_agg(u::integer), '{}') FROM jsonb_array_elements_text(orgscope_scope.claims() -> 'units') u
 $$;
 
 CREATE FUNCTION orgscope_scope.covers_all() RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, orgscope_scope AS $$
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
   SELECT coalesce((orgscope_scope.claims() ->> 'all')::boolean, false)
 $$;
 
 CREATE FUNCTION orgscope_scope.sees_contacts() RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, orgscope_scope AS $$
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
   SELECT coalesce((orgscope_scope.claims() ->> 'contacts')::boolean, false)
 $$;
 
--- The same as a set, for the hashed lookup of wide scopes.
-CREATE FUNCTION orgscope_scope.unit_set() RETURNS SETOF integer
-LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, orgscope_scope AS $$
-  SELECT unnest(orgscope_scope.unit_ids())
+-- The single unit of a one-unit scope; NULL (no rows) for any other scope.
+CREATE FUNCTION orgscope_scope.unit_id() RETURNS integer
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
+  SELECT CASE WHEN cardinality(ids) = 1 THEN ids[1] END FROM orgscope_scope.unit_ids() ids
+$$;
+
+-- The units in scope as a bit string: bit n is set when unit n is in scope.
+CREATE FUNCTION orgscope_scope.unit_bits() RETURNS varbit
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
+  WITH ids AS (SELECT unnest(orgscope_scope.unit_ids()) AS id)
+  SELECT coalesce(string_agg(CASE WHEN ids.id IS NULL THEN '0' ELSE '1' END, '' ORDER BY n), '')::varbit
+  FROM generate_series(0, (SELECT coalesce(max(id), -1) FROM ids)) n
+  LEFT JOIN ids ON ids.id = n
 $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA orgscope_scope FROM PUBLIC;
-GRANT USAGE ON SCHEMA orgscope_scope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA orgscope_scope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT USAGE ON SCHEMA orgscope_scope TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA orgscope_scope
+  TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
 
 -- Masks for customer contact details, shown to roles without the contacts permission.
 CREATE FUNCTION orgscope.mask_name(value text) RETURNS text
@@ -169,28 +182,35 @@ BEGIN
     EXECUTE format('ALTER TABLE %s OWNER TO orgscope_owner', t);
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
-    -- (SELECT f()) makes the planner evaluate the scope once per statement (an InitPlan), and
-    -- unit_id = ANY($param) can drive an index scan on (unit_id, time).
+    -- (SELECT f()) makes the planner evaluate the scope once per statement (an InitPlan); the
+    -- comparisons with its value can drive an index scan on (unit_id, time).
+    EXECUTE format($p$CREATE POLICY one_unit ON %s FOR SELECT TO orgscope_query_unit
+      USING (unit_id = (SELECT orgscope_scope.unit_id()))$p$, t);
     EXECUTE format($p$CREATE POLICY scoped ON %s FOR SELECT TO orgscope_query
       USING (unit_id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]))$p$, t);
-    -- A sub-select becomes a hashed SubPlan: one hash probe per row, whatever the number of units.
+    -- One bit per row, whatever the number of units; a unit beyond the bit string is out of scope.
     EXECUTE format($p$CREATE POLICY wide ON %s FOR SELECT TO orgscope_query_wide
-      USING (unit_id IN (SELECT orgscope_scope.unit_set()))$p$, t);
+      USING (CASE WHEN unit_id < bit_length((SELECT orgscope_scope.unit_bits()))
+                  THEN get_bit((SELECT orgscope_scope.unit_bits()), unit_id) = 1 ELSE false END)$p$, t);
     EXECUTE format($p$CREATE POLICY whole_chain ON %s FOR SELECT TO orgscope_query_all
       USING ((SELECT orgscope_scope.covers_all()))$p$, t);
   END LOOP;
 END $$;
 
 -- Contact details need the contacts permission on top of the scope.
-CREATE POLICY contacts_allowed ON cx.survey_contact AS RESTRICTIVE FOR SELECT TO orgscope_query, orgscope_query_wide, orgscope_query_all
+CREATE POLICY contacts_allowed ON cx.survey_contact AS RESTRICTIVE FOR SELECT
+  TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all
   USING ((SELECT orgscope_scope.sees_contacts()));
 
 ALTER TABLE orgscope.org_unit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE orgscope.org_unit FORCE ROW LEVEL SECURITY;
+CREATE POLICY one_unit ON orgscope.org_unit FOR SELECT TO orgscope_query_unit
+  USING (id = (SELECT orgscope_scope.unit_id()));
 CREATE POLICY scoped ON orgscope.org_unit FOR SELECT TO orgscope_query
   USING (id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]));
 CREATE POLICY wide ON orgscope.org_unit FOR SELECT TO orgscope_query_wide
-  USING (id IN (SELECT orgscope_scope.unit_set()));
+  USING (CASE WHEN id < bit_length((SELECT orgscope_scope.unit_bits()))
+              THEN get_bit((SELECT orgscope_scope.unit_bits()), id) = 1 ELSE false END);
 CREATE POLICY whole_chain ON orgscope.org_unit FOR SELECT TO orgscope_query_all
   USING ((SELECT orgscope_scope.covers_all()));
 
@@ -199,12 +219,13 @@ ALTER VIEW cx.org_units OWNER TO orgscope_owner;
 GRANT USAGE ON SCHEMA orgscope, cx, ext TO orgscope_owner;
 GRANT SELECT ON orgscope.org_unit TO orgscope_owner;
 
-GRANT USAGE ON SCHEMA cx, ext TO orgscope_query, orgscope_query_wide, orgscope_query_all;
-GRANT SELECT ON ALL TABLES IN SCHEMA cx TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT USAGE ON SCHEMA cx, ext TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT SELECT ON ALL TABLES IN SCHEMA cx TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
 -- org_units reads the tree with the invoker's rights: the query roles may read these columns of
 -- org_unit (under its policies) and nothing else in schema orgscope.
-GRANT USAGE ON SCHEMA orgscope TO orgscope_query, orgscope_query_wide, orgscope_query_all;
-GRANT SELECT (id, code, name, kind, parent_id, path) ON orgscope.org_unit TO orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT USAGE ON SCHEMA orgscope TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
+GRANT SELECT (id, code, name, kind, parent_id, path) ON orgscope.org_unit
+  TO orgscope_query_unit, orgscope_query, orgscope_query_wide, orgscope_query_all;
 
 -- Down Migration
 DROP SCHEMA cx CASCADE;

@@ -48,7 +48,7 @@ const schema = z.object({
   QUERY_MAX_BYTES: int(1024, 1024 ** 3).default(64 * 1024 * 1024),
   QUERY_MAX_CONCURRENT_PER_VIEWER: int(1, 100).default(4),
   QUERY_POOL_SIZE: int(1, 200).default(16),
-  /** Scopes of more units than this use the hashed policy instead of the index-backed one. */
+  /** Scopes of more units than this use the bit-string policy instead of the index-backed one. */
   QUERY_SMALL_SCOPE_UNITS: int(1, 100_000).default(32),
   BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
 });

@@ -13,10 +13,10 @@ const TABLES = {
 } as const;
 
 // Run twice: with the default split of policies by scope size, and with every scope of more than one
-// unit on the hashed policy, so that each of the three query roles answers every viewer kind.
+// unit on the bit-string policy, so that each of the four query roles answers the viewers it can.
 describe.each([
   ['default policy split', '32'],
-  ['every multi-unit scope on the hashed policy', '1'],
+  ['every multi-unit scope on the bit-string policy', '1'],
 ])('scope matrix (%s): every kind of viewer against every fact table', (_name, smallScopeUnits) => {
   let t: TestDistributor;
   let codeOf: Map<number, string>;

@@ -2,13 +2,19 @@ import { createHash } from 'node:crypto';
 
 import pg from 'pg';
 
-/** Role that runs untrusted SQL for viewers scoped to a few org units (index-backed policy). */
-export const SCOPED_ROLE = 'orgscope_query';
-/** Role that runs untrusted SQL for viewers scoped to many org units (hashed policy). */
-export const WIDE_ROLE = 'orgscope_query_wide';
-/** Role that runs untrusted SQL for viewers whose scope is the whole chain. */
-export const WHOLE_CHAIN_ROLE = 'orgscope_query_all';
-const QUERY_ROLES = [SCOPED_ROLE, WIDE_ROLE, WHOLE_CHAIN_ROLE];
+/**
+ * The roles that run untrusted SQL, one per shape of scope (docs/decisions/0002): one unit, a few
+ * units, many units, the whole chain. Each has the policy that is fastest for its shape.
+ */
+export const QUERY_ROLES = {
+  oneUnit: 'orgscope_query_unit',
+  fewUnits: 'orgscope_query',
+  manyUnits: 'orgscope_query_wide',
+  wholeChain: 'orgscope_query_all',
+} as const;
+
+export type ScopeShape = keyof typeof QUERY_ROLES;
+const SHAPES = Object.keys(QUERY_ROLES) as ScopeShape[];
 
 /**
  * The pools of the distributor: `admin` (the DATABASE_URL user, for the org model, reports and
@@ -16,9 +22,8 @@ const QUERY_ROLES = [SCOPED_ROLE, WIDE_ROLE, WHOLE_CHAIN_ROLE];
  */
 export interface Databases {
   admin: pg.Pool;
-  scoped: pg.Pool;
-  wide: pg.Pool;
-  wholeChain: pg.Pool;
+  /** One pool per query role, connected lazily. */
+  query: Record<ScopeShape, pg.Pool>;
   close(): Promise<void>;
 }
 
@@ -38,13 +43,13 @@ export async function prepareQueryRoles(admin: pg.Pool, password: string, connec
     const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
     const db = client.escapeIdentifier(rows[0]!.db);
     const secret = client.escapeLiteral(password);
-    for (const role of QUERY_ROLES) {
+    for (const role of Object.values(QUERY_ROLES)) {
       // ALTER ROLE takes no bind parameters; the literal is escaped by the driver.
       await client.query(`ALTER ROLE ${role} LOGIN PASSWORD ${secret} CONNECTION LIMIT ${connectionLimit}`);
       await client.query(`ALTER ROLE ${role} IN DATABASE ${db} SET search_path = cx`);
     }
     await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
-    await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${QUERY_ROLES.join(', ')}`);
+    await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${Object.values(QUERY_ROLES).join(', ')}`);
   } finally {
     client.release();
   }
@@ -66,20 +71,17 @@ export function openDatabases(adminUrl: string, options: { password: string; que
       application_name: 'orgscope-query',
       idleTimeoutMillis: 60_000,
     });
-  const scoped = queryPool(SCOPED_ROLE);
-  const wide = queryPool(WIDE_ROLE);
-  const wholeChain = queryPool(WHOLE_CHAIN_ROLE);
-  for (const pool of [admin, scoped, wide, wholeChain]) {
+  const query = Object.fromEntries(SHAPES.map((shape) => [shape, queryPool(QUERY_ROLES[shape])])) as Record<ScopeShape, pg.Pool>;
+  const all = [admin, ...Object.values(query)];
+  for (const pool of all) {
     // An idle client that errors (server restart) is removed by pg; without a listener Node would crash.
     pool.on('error', () => undefined);
   }
   return {
     admin,
-    scoped,
-    wide,
-    wholeChain,
+    query,
     close: async () => {
-      await Promise.all([admin.end(), scoped.end(), wide.end(), wholeChain.end()]);
+      await Promise.all(all.map((pool) => pool.end()));
     },
   };
 }

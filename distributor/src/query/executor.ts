@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 
-import type { Databases } from '../db/pools.js';
+import type { Databases, ScopeShape } from '../db/pools.js';
 import { OrgscopeError } from '../errors.js';
 import type { Scope } from '../scope/types.js';
 import { signScopeToken } from './scopeToken.js';
 import { assertReadStatement } from './statement.js';
 
 export interface QueryLimits {
-  /** Scopes of more units than this run as the role with the hashed policy (see db/pools.ts). */
+  /** Scopes of more units than this run as the role with the bit-string policy (see db/pools.ts). */
   smallScopeUnits: number;
   timeoutMs: number;
   maxRows: number;
@@ -53,9 +53,7 @@ export class ScopedExecutor {
   }
 
   private poolFor(scope: Scope): pg.Pool {
-    const { databases } = this.deps;
-    if (scope.coversAll) return databases.wholeChain;
-    return scope.unitIds.length > this.deps.limits.smallScopeUnits ? databases.wide : databases.scoped;
+    return this.deps.databases.query[shapeOf(scope, this.deps.limits.smallScopeUnits)];
   }
 
   /**
@@ -129,6 +127,13 @@ export class ScopedExecutor {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** Which query role serves a scope; a performance choice only, as every role checks the token. */
+export function shapeOf(scope: Scope, smallScopeUnits: number): ScopeShape {
+  if (scope.coversAll) return 'wholeChain';
+  if (scope.unitIds.length === 1) return 'oneUnit';
+  return scope.unitIds.length > smallScopeUnits ? 'manyUnits' : 'fewUnits';
 }
 
 function readBatch(cursor: Cursor): Promise<{ rows: unknown[][]; fields: pg.FieldDef[] }> {
