@@ -62,7 +62,13 @@ afterAll(async () => {
 
 describe('a distributor killed mid-run', () => {
   it('is restarted and every one of 200 recipients gets exactly one email', async () => {
-    const input = { name: 'all-stores', dashboardUid: 'experience', cron: '0 8 * * 1', timeZone: 'UTC', audience: { units: ['REGION'] } };
+    const input = {
+      name: 'all-stores',
+      dashboardUid: 'experience',
+      cron: '0 8 * * 1',
+      timeZone: 'UTC',
+      audience: { units: ['REGION'] },
+    };
     const { id } = await saveSchedule(db.admin, scheduleInputSchema.parse(input), 'api');
 
     const first = await startEngineProcess({ RUN_NOW: String(id) });
@@ -83,7 +89,8 @@ describe('a distributor killed mid-run', () => {
 
     expect(deliveries).toHaveLength(200);
     expect(deliveries.filter((d) => d.state === 'sent').length + unknown.length).toBe(200);
-    for (const d of deliveries) expect(received.get(d.email) ?? 0).toBe(d.state === 'sent' ? 1 : received.get(d.email) ?? 0);
+    for (const d of deliveries)
+      expect(received.get(d.email) ?? 0).toBe(d.state === 'sent' ? 1 : (received.get(d.email) ?? 0));
     expect(Math.max(...received.values())).toBe(1);
     // Only sends in flight at the moment of the kill can be unknown: at most one per SMTP connection.
     expect(unknown.length).toBeLessThanOrEqual(4);

@@ -23,7 +23,10 @@ const engines: ReportEngine[] = [];
 const renders = renderStandIn();
 let scheduleId: number;
 
-function startEngine(settings: ReportSettings = testSettings({ REPORT_QUEUE_POLL_SECONDS: '0.5' }), registry = new Registry()) {
+function startEngine(
+  settings: ReportSettings = testSettings({ REPORT_QUEUE_POLL_SECONDS: '0.5' }),
+  registry = new Registry(),
+) {
   const mailer = createMailer({ smtpUrl: smtp.url, connections: 2, log: pino({ level: 'silent' }) });
   mailers.push(mailer);
   const engine = new ReportEngine({
@@ -46,7 +49,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await arrangeStores(db.admin, 10, 3);
   smtp = await startSmtpServer();
-  const input = { name: 'east', title: 'Weekly', dashboardUid: 'experience', cron: '0 8 * * 1', timeZone: 'Asia/Shanghai', audience: { units: ['REGION'] } };
+  const input = {
+    name: 'east',
+    title: 'Weekly',
+    dashboardUid: 'experience',
+    cron: '0 8 * * 1',
+    timeZone: 'Asia/Shanghai',
+    audience: { units: ['REGION'] },
+  };
   scheduleId = (await saveSchedule(db.admin, scheduleInputSchema.parse(input), 'api')).id;
 });
 afterAll(async () => {
@@ -64,7 +74,10 @@ describe('report engine on a PostgreSQL queue', () => {
     await Promise.all([a.start(), b.start()]);
     const fireTime = new Date('2026-12-07T00:00:00Z');
 
-    const ids = await Promise.all([a.fire(scheduleId, fireTime, 'scheduled'), b.fire(scheduleId, fireTime, 'scheduled')]);
+    const ids = await Promise.all([
+      a.fire(scheduleId, fireTime, 'scheduled'),
+      b.fire(scheduleId, fireTime, 'scheduled'),
+    ]);
     const [id] = ids.filter((x) => x !== undefined);
     expect(ids.filter((x) => x === undefined)).toHaveLength(1);
     await waitUntil('the occurrence is done', () => occurrenceDone(db.admin, id!));
@@ -98,7 +111,10 @@ describe('report engine on a PostgreSQL queue', () => {
   });
 
   it('runs the latest fire time missed while stopped once, when REPORT_MISSED=run_once', async () => {
-    await db.admin.query(`UPDATE orgscope_report.schedule SET cron = '*/10 * * * *', updated_at = now() - interval '1 day' WHERE id = $1`, [scheduleId]);
+    await db.admin.query(
+      `UPDATE orgscope_report.schedule SET cron = '*/10 * * * *', updated_at = now() - interval '1 day' WHERE id = $1`,
+      [scheduleId],
+    );
     await db.admin.query(`DELETE FROM orgscope_report.occurrence`);
     const skipping = startEngine(testSettings({ REPORT_MISSED: 'skip' }));
     await skipping.start();
@@ -106,7 +122,9 @@ describe('report engine on a PostgreSQL queue', () => {
 
     const catching = startEngine(testSettings({ REPORT_MISSED: 'run_once' }));
     await catching.start();
-    const { rows } = await db.admin.query<{ id: string; fire_time: Date; kind: string }>('SELECT id, fire_time, kind FROM orgscope_report.occurrence');
+    const { rows } = await db.admin.query<{ id: string; fire_time: Date; kind: string }>(
+      'SELECT id, fire_time, kind FROM orgscope_report.occurrence',
+    );
     expect(rows.map((r) => r.kind)).toEqual(['missed']);
     expect(rows[0]!.fire_time.getUTCMinutes() % 10).toBe(0);
     expect(Date.now() - rows[0]!.fire_time.getTime()).toBeLessThan(10 * 60_000);

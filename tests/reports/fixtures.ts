@@ -16,9 +16,13 @@ export const TICKET_SECRET = Buffer.from('test-render-ticket-secret-0123456789ab
  * receive reports. Codes: REGION, ST001…; logins m001-1…
  */
 export async function arrangeStores(admin: pg.Pool, stores: number, managersPerStore: number): Promise<void> {
-  await admin.query(`INSERT INTO orgscope.role (name, can_receive_reports) VALUES ('store_manager', true), ('viewer', false)`);
+  await admin.query(
+    `INSERT INTO orgscope.role (name, can_receive_reports) VALUES ('store_manager', true), ('viewer', false)`,
+  );
   await admin.query(`INSERT INTO orgscope.org_unit (code, name, kind) VALUES ('HQ', 'Head office', 'head_office')`);
-  await admin.query(`INSERT INTO orgscope.org_unit (code, name, kind, parent_id) SELECT 'REGION', 'Region East', 'region', id FROM orgscope.org_unit WHERE code = 'HQ'`);
+  await admin.query(
+    `INSERT INTO orgscope.org_unit (code, name, kind, parent_id) SELECT 'REGION', 'Region East', 'region', id FROM orgscope.org_unit WHERE code = 'HQ'`,
+  );
   await admin.query(
     `INSERT INTO orgscope.org_unit (code, name, kind, parent_id)
      SELECT 'ST' || lpad(g::text, 3, '0'), 'Store ' || g, 'store', (SELECT id FROM orgscope.org_unit WHERE code = 'REGION')
@@ -60,12 +64,21 @@ export function renderStandIn(): { render(request: RenderRequest): Promise<Rende
     requests,
     render: async (request) => {
       requests.push(request);
-      return { png: Buffer.from('89504e470d0a1a0a', 'hex'), pdf: Buffer.concat([Buffer.from('%PDF-1.4 stand-in\n'), Buffer.alloc(1024 * 1024, 'x')]), settled: true };
+      return {
+        png: Buffer.from('89504e470d0a1a0a', 'hex'),
+        pdf: Buffer.concat([Buffer.from('%PDF-1.4 stand-in\n'), Buffer.alloc(1024 * 1024, 'x')]),
+        settled: true,
+      };
     },
   };
 }
 
-export function runDeps(admin: pg.Pool, mailer: Mailer, render: RunDeps['render'], settings = testSettings()): RunDeps & { groups: [string, string][] } {
+export function runDeps(
+  admin: pg.Pool,
+  mailer: Mailer,
+  render: RunDeps['render'],
+  settings = testSettings(),
+): RunDeps & { groups: [string, string][] } {
   const groups: [string, string][] = [];
   return {
     admin,
@@ -93,6 +106,8 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, ms 
 }
 
 export async function occurrenceDone(admin: pg.Pool, id: string): Promise<boolean> {
-  const { rows } = await admin.query<{ state: string }>('SELECT state FROM orgscope_report.occurrence WHERE id = $1', [id]);
+  const { rows } = await admin.query<{ state: string }>('SELECT state FROM orgscope_report.occurrence WHERE id = $1', [
+    id,
+  ]);
   return rows[0]?.state === 'done';
 }

@@ -67,7 +67,9 @@ describe('report mail and the delivery ledger', () => {
     // mailparser inlines the cid: image as a data URI; the part itself is related to the body.
     expect(mail.parsed.html).toContain('<img src="data:image/png;base64,');
     expect(mail.parsed.html).toMatch(/href="[^"]*\/d\/experience\?[^"]*from=now-7d/);
-    const inline = mail.parsed.attachments.find((a) => a.contentId === '<dashboard@orgscope>' || a.cid === 'dashboard@orgscope');
+    const inline = mail.parsed.attachments.find(
+      (a) => a.contentId === '<dashboard@orgscope>' || a.cid === 'dashboard@orgscope',
+    );
     expect(inline?.contentType).toBe('image/png');
     expect(inline?.related).toBe(true);
     const pdf = mail.parsed.attachments.find((a) => a.contentType === 'application/pdf');
@@ -78,7 +80,8 @@ describe('report mail and the delivery ledger', () => {
 
   it('under 4xx replies and dropped connections delivers everyone, duplicating only deliveries counted unknown', async () => {
     // Deterministic: every third attempt is deferred, every seventh cut mid-data, every eleventh cut after acceptance.
-    const fault = (n: number): SmtpFault => (n % 11 === 5 ? 'drop_after_accept' : n % 7 === 3 ? 'drop_before_end' : n % 3 === 1 ? 'defer' : 'accept');
+    const fault = (n: number): SmtpFault =>
+      n % 11 === 5 ? 'drop_after_accept' : n % 7 === 3 ? 'drop_before_end' : n % 3 === 1 ? 'defer' : 'accept';
     const { deliveries } = await runOccurrence(fault);
     const received = new Map<string, number>();
     for (const m of smtp!.received) received.set(m.envelopeTo[0]!, (received.get(m.envelopeTo[0]!) ?? 0) + 1);
@@ -107,7 +110,10 @@ describe('report mail and the delivery ledger', () => {
   });
 
   it('fails a delivery that stays deferred after the configured attempts', async () => {
-    const { deliveries } = await runOccurrence((n) => (n < 3 ? 'defer' : 'accept'), testSettings({ REPORT_MAIL_ATTEMPTS: '3', REPORT_SMTP_CONNECTIONS: '1' }));
+    const { deliveries } = await runOccurrence(
+      (n) => (n < 3 ? 'defer' : 'accept'),
+      testSettings({ REPORT_MAIL_ATTEMPTS: '3', REPORT_SMTP_CONNECTIONS: '1' }),
+    );
     const failed = deliveries.filter((d) => d.state === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.attempts).toBe(3);

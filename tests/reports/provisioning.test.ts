@@ -19,7 +19,9 @@ jest.setTimeout(60_000);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = pino({ level: 'silent' });
 /** Stands in for Grafana's dashboard API with the uids of the provisioned demo dashboards. */
-const dashboardCatalogStandIn = { exists: async (uid: string) => ['orgscope-cx-overview', 'orgscope-store-ranking'].includes(uid) };
+const dashboardCatalogStandIn = {
+  exists: async (uid: string) => ['orgscope-cx-overview', 'orgscope-store-ranking'].includes(uid),
+};
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -45,8 +47,14 @@ describe('report schedules from provisioning files', () => {
 
   it('names every problem of every file, and changes nothing', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'orgscope-reports-'));
-    await writeFile(path.join(dir, 'a.yaml'), 'schedules:\n  - name: ok-one\n    dashboardUid: orgscope-cx-overview\n    cron: "0 8 * * 1"\n    timeZone: UTC\n    audience: { units: [EAST] }\n');
-    await writeFile(path.join(dir, 'b.yaml'), 'schedules:\n  - name: bad\n    dashboardUid: gone\n    cron: "61 8 * * 1"\n    timeZone: Mars/Olympus\n    audience: { units: [NOWHERE] }\n');
+    await writeFile(
+      path.join(dir, 'a.yaml'),
+      'schedules:\n  - name: ok-one\n    dashboardUid: orgscope-cx-overview\n    cron: "0 8 * * 1"\n    timeZone: UTC\n    audience: { units: [EAST] }\n',
+    );
+    await writeFile(
+      path.join(dir, 'b.yaml'),
+      'schedules:\n  - name: bad\n    dashboardUid: gone\n    cron: "61 8 * * 1"\n    timeZone: Mars/Olympus\n    audience: { units: [NOWHERE] }\n',
+    );
     await writeFile(path.join(dir, 'c.yml'), 'schedules: [unclosed\n');
 
     const error = await loadScheduleFiles(dir, deps()).catch((e: unknown) => e);
@@ -63,10 +71,19 @@ describe('report schedules from provisioning files', () => {
   });
 
   it('replaces file schedules on reload and leaves schedules made through the API alone', async () => {
-    const input = scheduleInputSchema.parse({ name: 'api-made', dashboardUid: 'orgscope-cx-overview', cron: '0 9 * * *', timeZone: 'UTC', audience: { people: ['admin'] } });
+    const input = scheduleInputSchema.parse({
+      name: 'api-made',
+      dashboardUid: 'orgscope-cx-overview',
+      cron: '0 9 * * *',
+      timeZone: 'UTC',
+      audience: { people: ['admin'] },
+    });
     await saveSchedule(db.admin, input, 'api');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'orgscope-reports-'));
-    await writeFile(path.join(dir, 'only.yaml'), 'schedules:\n  - name: ranking\n    dashboardUid: orgscope-store-ranking\n    cron: "0 7 1 * *"\n    timeZone: Asia/Shanghai\n    audience: { people: [east.manager] }\n');
+    await writeFile(
+      path.join(dir, 'only.yaml'),
+      'schedules:\n  - name: ranking\n    dashboardUid: orgscope-store-ranking\n    cron: "0 7 1 * *"\n    timeZone: Asia/Shanghai\n    audience: { people: [east.manager] }\n',
+    );
 
     await loadScheduleFiles(dir, deps());
     expect((await listSchedules(db.admin)).map((s) => [s.name, s.source])).toEqual([

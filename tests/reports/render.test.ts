@@ -50,7 +50,11 @@ beforeAll(async () => {
   );
   const deps = runDeps(admin, mailer, realRender(pool, metrics), testSettings({ GRAFANA_URL: env.dashboard.url }));
   deps.metrics = metrics;
-  const occurrence = await ledger.createOccurrence(admin, { scheduleId: schedule.id, fireTime: new Date(), kind: 'manual' });
+  const occurrence = await ledger.createOccurrence(admin, {
+    scheduleId: schedule.id,
+    fireTime: new Date(),
+    kind: 'manual',
+  });
   await fanOutOccurrence(deps, occurrence!.id);
   for (const [occurrenceId, key] of deps.groups) await runGroup(deps, occurrenceId, key);
   deliveries = await ledger.listDeliveries(admin, { occurrenceId: occurrence!.id });
@@ -66,7 +70,9 @@ afterAll(async () => {
 describe('scoped report render with Chromium', () => {
   it('emails each recipient under region East, once, and nobody else', () => {
     expect(deliveries.map((d) => [d.login, d.state]).sort()).toEqual(RECIPIENTS.map((v) => [v.login, 'sent']).sort());
-    expect(smtp.received.map((m) => m.envelopeTo[0]).sort()).toEqual(RECIPIENTS.map((v) => `${v.login}@chain.example`).sort());
+    expect(smtp.received.map((m) => m.envelopeTo[0]).sort()).toEqual(
+      RECIPIENTS.map((v) => `${v.login}@chain.example`).sort(),
+    );
   });
 
   it('renders once per distinct scope, with the ticket on every panel query', () => {
@@ -86,13 +92,18 @@ describe('scoped report render with Chromium', () => {
       if (process.env.ORGSCOPE_TEST_PEEK) {
         const { writeFileSync } = await import('node:fs');
         writeFileSync(`/tmp/peek-${viewer.login}.pdf`, pdf.content);
-        writeFileSync(`/tmp/peek-${viewer.login}.png`, mail.parsed.attachments.find((a) => a.contentType === 'image/png')!.content);
+        writeFileSync(
+          `/tmp/peek-${viewer.login}.png`,
+          mail.parsed.attachments.find((a) => a.contentType === 'image/png')!.content,
+        );
         console.log(viewer.login, JSON.stringify(text));
       }
 
       expect(width).toBeGreaterThan(height); // A4 landscape
       const shown = [...text.matchAll(/([A-Z0-9-]+): (\d+) responses/g)].map((m) => [m[1], Number(m[2])]);
-      const expected = (viewer.sees as readonly string[]).filter((code) => code in RESPONSES).map((code) => [code, RESPONSES[code as keyof typeof RESPONSES]]);
+      const expected = (viewer.sees as readonly string[])
+        .filter((code) => code in RESPONSES)
+        .map((code) => [code, RESPONSES[code as keyof typeof RESPONSES]]);
       expect(shown.sort()).toEqual(expected.sort());
       // The right edge of the wide table made it onto the page.
       for (const [code] of expected) expect(text).toContain(`right edge ${code}`);
@@ -108,7 +119,9 @@ describe('scoped report render with Chromium', () => {
     expect(png.content.subarray(1, 4).toString()).toBe('PNG');
     // The table is 2400 px wide, wider than the 1600 px viewport: the whole page is captured.
     expect(png.content.readUInt32BE(16)).toBeGreaterThanOrEqual(2400);
-    expect(mail.parsed.html).toMatch(/\/d\/experience\?orgId=1&#38;from=now-7d&#38;to=now.*var-channel=store&#38;var-channel=meituan/);
+    expect(mail.parsed.html).toMatch(
+      /\/d\/experience\?orgId=1&#38;from=now-7d&#38;to=now.*var-channel=store&#38;var-channel=meituan/,
+    );
   });
 
   it('times each render step in the metrics', async () => {

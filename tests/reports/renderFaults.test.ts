@@ -39,7 +39,13 @@ beforeAll(async () => {
   );
   smtp = await startSmtpServer();
   mailer = createMailer({ smtpUrl: smtp.url, connections: 1, log: pino({ level: 'silent' }) });
-  const input = { name: 'store-one', dashboardUid: 'experience', cron: '0 8 * * 1', timeZone: 'Asia/Shanghai', audience: { people: [VIEWERS.store.login] } };
+  const input = {
+    name: 'store-one',
+    dashboardUid: 'experience',
+    cron: '0 8 * * 1',
+    timeZone: 'Asia/Shanghai',
+    audience: { people: [VIEWERS.store.login] },
+  };
   scheduleId = (await saveSchedule(env.distributor.db.admin, scheduleInputSchema.parse(input), 'api')).id;
 });
 afterEach(async () => pool?.close());
@@ -53,7 +59,12 @@ async function runOnce(grafanaUrl: string, attempts: number) {
   const metrics = createReportMetrics(new Registry());
   pool = chromiumPool(1, 10);
   const admin = env.distributor.db.admin;
-  const deps = runDeps(admin, mailer, realRender(pool, metrics), testSettings({ GRAFANA_URL: grafanaUrl, REPORT_RENDER_ATTEMPTS: String(attempts) }));
+  const deps = runDeps(
+    admin,
+    mailer,
+    realRender(pool, metrics),
+    testSettings({ GRAFANA_URL: grafanaUrl, REPORT_RENDER_ATTEMPTS: String(attempts) }),
+  );
   const occurrence = await ledger.createOccurrence(admin, { scheduleId, fireTime: new Date(), kind: 'manual' });
   await fanOutOccurrence(deps, occurrence!.id);
   for (const [occurrenceId, key] of deps.groups) await runGroup(deps, occurrenceId, key);
@@ -70,7 +81,10 @@ describe('render faults', () => {
     expect(smtp.received.length - before).toBe(1);
     const pdf = smtp.received.at(-1)!.parsed.attachments.find((a) => a.contentType === 'application/pdf')!;
     expect((await pdfText(pdf.content)).text).toContain('S1: 3 responses');
-    expect((await metrics.renders.get()).values.map((v) => [v.labels.result, v.value]).sort()).toEqual([['error', 1], ['ok', 1]]);
+    expect((await metrics.renders.get()).values.map((v) => [v.labels.result, v.value]).sort()).toEqual([
+      ['error', 1],
+      ['ok', 1],
+    ]);
   });
 
   it('retries when Grafana cannot be reached, then fails the deliveries with the reason', async () => {
@@ -85,8 +99,14 @@ describe('render faults', () => {
 
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.state).toBe('failed');
-    expect(deliveries[0]!.lastError).toMatch(new RegExp(`render failed after 2 attempts: Grafana at http://127.0.0.1:${closedPort} could not be reached: net::ERR_CONNECTION_REFUSED`));
+    expect(deliveries[0]!.lastError).toMatch(
+      new RegExp(
+        `render failed after 2 attempts: Grafana at http://127.0.0.1:${closedPort} could not be reached: net::ERR_CONNECTION_REFUSED`,
+      ),
+    );
     expect(smtp.received.length).toBe(before);
-    expect((await metrics.renders.get()).values).toEqual([expect.objectContaining({ labels: { result: 'error' }, value: 2 })]);
+    expect((await metrics.renders.get()).values).toEqual([
+      expect.objectContaining({ labels: { result: 'error' }, value: 2 }),
+    ]);
   });
 });

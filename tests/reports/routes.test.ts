@@ -33,7 +33,9 @@ const valid = {
 beforeAll(async () => {
   db = await createTestDatabase();
   await arrangeStores(db.admin, 3, 1);
-  await db.admin.query(`INSERT INTO orgscope.person (login, email) VALUES ('no.mail', NULL), ('unmapped', 'unmapped@chain.example')`);
+  await db.admin.query(
+    `INSERT INTO orgscope.person (login, email) VALUES ('no.mail', NULL), ('unmapped', 'unmapped@chain.example')`,
+  );
   app = Fastify();
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
   await app.register(
@@ -47,7 +49,10 @@ beforeAll(async () => {
       },
       engine: {
         runNow: async (id) => (engineCalls.push(`run ${id}`), '00000000-0000-4000-8000-000000000001'),
-        preview: async (id, login, to) => (engineCalls.push(`preview ${id} ${login} ${to}`), '00000000-0000-4000-8000-000000000002'),
+        preview: async (id, login, to) => (
+          engineCalls.push(`preview ${id} ${login} ${to}`),
+          '00000000-0000-4000-8000-000000000002'
+        ),
         syncSchedules: async () => void engineCalls.push('sync'),
       },
     }),
@@ -62,7 +67,11 @@ afterAll(async () => {
 async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, admin = true) {
   const headers: Record<string, string> = admin ? { 'x-test-admin': 'yes' } : {};
   if (payload !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${url}`, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers,
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+  });
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field
   return { statusCode: response.status, json: (): any => JSON.parse(text) };

@@ -24,14 +24,25 @@ export async function startScopedDashboard(
   const distributor = await startTestDistributor({
     arrange,
     env: { REPORT_SERVICE_ACCOUNT_LOGIN: REPORT_ACCOUNT_ID },
-    tickets: { reportServiceAccount: REPORT_ACCOUNT_ID, verifyTicket: (token) => verifyTicket(TICKET_SECRET, token, new Date()).scope },
+    tickets: {
+      reportServiceAccount: REPORT_ACCOUNT_ID,
+      verifyTicket: (token) => verifyTicket(TICKET_SECRET, token, new Date()).scope,
+    },
   });
   const dashboard = await startDashboardStandIn({
     serviceAccountToken: SERVICE_ACCOUNT_TOKEN,
     onQuery,
     proxyQuery: async (ticket, body) => {
-      const headers = { ...(await distributor.headersFor(REPORT_ACCOUNT)), 'content-type': 'application/json', ...(ticket ? { 'x-orgscope-ticket': ticket } : {}) };
-      const response = await fetch(`${distributor.url}/api/query`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const headers = {
+        ...(await distributor.headersFor(REPORT_ACCOUNT)),
+        'content-type': 'application/json',
+        ...(ticket ? { 'x-orgscope-ticket': ticket } : {}),
+      };
+      const response = await fetch(`${distributor.url}/api/query`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
       return { status: response.status, body: await response.json() };
     },
   });

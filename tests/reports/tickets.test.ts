@@ -26,12 +26,21 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 async function queryAs(user: typeof REPORT_ACCOUNT | string, ticket: string) {
-  const headers = { ...(await env.distributor.headersFor(user)), 'content-type': 'application/json', 'x-orgscope-ticket': ticket };
-  const response = await fetch(`${env.distributor.url}/api/query`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const headers = {
+    ...(await env.distributor.headersFor(user)),
+    'content-type': 'application/json',
+    'x-orgscope-ticket': ticket,
+  };
+  const response = await fetch(`${env.distributor.url}/api/query`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as { message?: string } };
 }
 
-const ticket = (ttlMs = 60_000, now = new Date()) => issueTicket(TICKET_SECRET, { runId: 'run-1', scope: storeScope }, ttlMs, now);
+const ticket = (ttlMs = 60_000, now = new Date()) =>
+  issueTicket(TICKET_SECRET, { runId: 'run-1', scope: storeScope }, ttlMs, now);
 
 describe('report tickets at the query API', () => {
   it('gives the report service account exactly the ticket scope', async () => {
@@ -50,7 +59,10 @@ describe('report tickets at the query API', () => {
     const [header, payload, signature] = ticket().split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     claims.scope = { ...claims.scope, coversAll: true };
-    const answer = await queryAs(REPORT_ACCOUNT, `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`);
+    const answer = await queryAs(
+      REPORT_ACCOUNT,
+      `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`,
+    );
     expect(answer.status).toBe(401);
     expect(answer.body.message).toMatch(/signature/);
   });

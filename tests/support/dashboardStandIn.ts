@@ -42,7 +42,11 @@ export async function startDashboardStandIn(options: DashboardStandInOptions): P
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     const ticket = request.headers['x-orgscope-ticket'];
-    requests.push({ path, authorization: request.headers.authorization, ticket: typeof ticket === 'string' ? ticket : undefined });
+    requests.push({
+      path,
+      authorization: request.headers.authorization,
+      ticket: typeof ticket === 'string' ? ticket : undefined,
+    });
     if (request.headers.authorization !== `Bearer ${options.serviceAccountToken}`) {
       return send(response, 401, 'application/json', JSON.stringify({ message: 'Unauthorized' }));
     }
@@ -59,12 +63,19 @@ export async function startDashboardStandIn(options: DashboardStandInOptions): P
   };
 }
 
-async function proxy(request: http.IncomingMessage, response: http.ServerResponse, options: DashboardStandInOptions): Promise<void> {
+async function proxy(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  options: DashboardStandInOptions,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   await options.onQuery?.();
   const ticket = request.headers['x-orgscope-ticket'];
-  const answer = await options.proxyQuery(typeof ticket === 'string' ? ticket : undefined, JSON.parse(Buffer.concat(chunks).toString()));
+  const answer = await options.proxyQuery(
+    typeof ticket === 'string' ? ticket : undefined,
+    JSON.parse(Buffer.concat(chunks).toString()),
+  );
   send(response, answer.status, 'application/json', JSON.stringify(answer.body));
 }
 

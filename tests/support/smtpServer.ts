@@ -22,8 +22,10 @@ export interface ReceivedMail {
 
 export interface TestSmtpServer {
   url: string;
-  /** Messages the server accepted (including those it kept before cutting the connection). */
+  /** Messages the server accepted (including those it kept before cutting the connection). Empty with `parse: false`. */
   received: ReceivedMail[];
+  /** How many messages the server accepted. */
+  count(): number;
   /** DATA transfers the server saw, by what it did with them. */
   attempts: Record<SmtpFault, number>;
   /** Resolves once `count` messages were received. */
@@ -32,11 +34,20 @@ export interface TestSmtpServer {
 }
 
 /** A real SMTP server on 127.0.0.1, port 0, that can refuse and cut connections on purpose. */
-export async function startSmtpServer(options: { fault?: (n: number, to: string[]) => SmtpFault } = {}): Promise<TestSmtpServer> {
+export async function startSmtpServer(
+  options: { fault?: (n: number, to: string[]) => SmtpFault; parse?: boolean } = {},
+): Promise<TestSmtpServer> {
   const events = new EventEmitter();
   const received: ReceivedMail[] = [];
-  const attempts: Record<SmtpFault, number> = { accept: 0, defer: 0, reject: 0, drop_before_end: 0, drop_after_accept: 0 };
+  const attempts: Record<SmtpFault, number> = {
+    accept: 0,
+    defer: 0,
+    reject: 0,
+    drop_before_end: 0,
+    drop_after_accept: 0,
+  };
   let counter = 0;
+  let accepted = 0;
 
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
@@ -49,14 +60,18 @@ export async function startSmtpServer(options: { fault?: (n: number, to: string[
       attempts[fault] += 1;
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
+        if (options.parse !== false || chunks.length === 0) chunks.push(chunk);
         if (fault === 'drop_before_end' && chunks.length === 1) socketOf(server, session)?.destroy();
       });
       stream.on('end', async () => {
         if (fault === 'drop_before_end') return;
-        if (fault === 'defer') return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
-        if (fault === 'reject') return callback(Object.assign(new Error('No such mailbox here'), { responseCode: 550 }));
-        received.push({ envelopeTo: to, parsed: await simpleParser(Buffer.concat(chunks)), fault });
+        if (fault === 'defer')
+          return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+        if (fault === 'reject')
+          return callback(Object.assign(new Error('No such mailbox here'), { responseCode: 550 }));
+        if (options.parse !== false)
+          received.push({ envelopeTo: to, parsed: await simpleParser(Buffer.concat(chunks)), fault });
+        accepted += 1;
         events.emit('message');
         if (fault === 'drop_after_accept') socketOf(server, session)?.destroy();
         else callback(null, 'Queued');
@@ -70,10 +85,11 @@ export async function startSmtpServer(options: { fault?: (n: number, to: string[
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    count: () => accepted,
     attempts,
     waitForMessages: (count) =>
       new Promise((resolve) => {
-        const check = () => received.length >= count && (events.off('message', check), resolve());
+        const check = () => accepted >= count && (events.off('message', check), resolve());
         events.on('message', check);
         check();
       }),
@@ -83,7 +99,8 @@ export async function startSmtpServer(options: { fault?: (n: number, to: string[
 
 /** The socket of the session's connection: smtp-server keeps its connections in a set. */
 function socketOf(server: SMTPServer, session: SMTPServerSession): net.Socket | undefined {
-  const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; _socket: net.Socket }> }).connections;
+  const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; _socket: net.Socket }> })
+    .connections;
   for (const connection of connections) if (connection.session.id === session.id) return connection._socket;
   return undefined;
 }

@@ -36,7 +36,12 @@ async function deliverOne(deps: RunDeps, work: GroupWork, delivery: ledger.Deliv
     scope: delivery.scope,
     fireTime: work.occurrence.fireTime,
     timeZone: work.schedule.timeZone,
-    dashboardLink: dashboardUrl(deps.settings.REPORT_PUBLIC_GRAFANA_URL ?? deps.settings.GRAFANA_URL, deps.settings.GRAFANA_ORG_ID, work.schedule, false),
+    dashboardLink: dashboardUrl(
+      deps.settings.REPORT_PUBLIC_GRAFANA_URL ?? deps.settings.GRAFANA_URL,
+      deps.settings.GRAFANA_ORG_ID,
+      work.schedule,
+      false,
+    ),
     messageId: delivery.messageId,
     png: work.rendered.png,
     pdf: work.rendered.pdf,
@@ -58,7 +63,13 @@ async function deliverOne(deps: RunDeps, work: GroupWork, delivery: ledger.Deliv
 }
 
 /** One attempt, ledger before and after, holding an SMTP connection. Returns the reason to retry, if any. */
-async function attemptOnce(deps: RunDeps, delivery: ledger.Delivery, email: ReportEmail, attempt: number, log: Logger): Promise<string | undefined> {
+async function attemptOnce(
+  deps: RunDeps,
+  delivery: ledger.Delivery,
+  email: ReportEmail,
+  attempt: number,
+  log: Logger,
+): Promise<string | undefined> {
   if (!(await ledger.markSending(deps.admin, delivery))) return undefined;
   const outcome = await deps.mailer.send(email);
   deps.metrics.deliveries.inc({ state: outcome.state });

@@ -37,25 +37,39 @@ export class ReportEngine {
       maintenanceIntervalSeconds: s.REPORT_QUEUE_MAINTENANCE_SECONDS,
     });
     this.boss.on('error', (error) => deps.log.warn({ err: error }, 'report queue error'));
-    this.run = { ...deps, enqueueGroup: (occurrenceId, key) => this.enqueueGroup(occurrenceId, key), pause: (ms) => this.pause(ms) };
+    this.run = {
+      ...deps,
+      enqueueGroup: (occurrenceId, key) => this.enqueueGroup(occurrenceId, key),
+      pause: (ms) => this.pause(ms),
+    };
   }
 
   /** Starts the queue, its workers and the schedule ticks, then catches up on missed fire times. */
   async start(): Promise<void> {
     const s = this.deps.settings;
     await this.boss.start();
-    const queueOptions = { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: s.REPORT_JOB_EXPIRE_SECONDS };
-    await this.boss.createQueue(OCCURRENCE_QUEUE, { name: OCCURRENCE_QUEUE, ...queueOptions });
-    await this.boss.createQueue(GROUP_QUEUE, { name: GROUP_QUEUE, ...queueOptions });
+    const queueOptions = {
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: s.REPORT_JOB_EXPIRE_SECONDS,
+    };
+    await this.ensureQueue(OCCURRENCE_QUEUE, queueOptions);
+    await this.ensureQueue(GROUP_QUEUE, queueOptions);
 
     const poll = { batchSize: 1, pollingIntervalSeconds: s.REPORT_QUEUE_POLL_SECONDS };
-    await this.boss.work<{ occurrenceId: string }>(OCCURRENCE_QUEUE, poll, ([job]) => fanOutOccurrence(this.run, job!.data.occurrenceId));
+    await this.boss.work<{ occurrenceId: string }>(OCCURRENCE_QUEUE, poll, ([job]) =>
+      fanOutOccurrence(this.run, job!.data.occurrenceId),
+    );
     for (let n = 0; n <= s.REPORT_RENDER_CONCURRENCY; n += 1) {
-      await this.boss.work<{ occurrenceId: string; key: string }>(GROUP_QUEUE, poll, ([job]) => runGroup(this.run, job!.data.occurrenceId, job!.data.key));
+      await this.boss.work<{ occurrenceId: string; key: string }>(GROUP_QUEUE, poll, ([job]) =>
+        runGroup(this.run, job!.data.occurrenceId, job!.data.key),
+      );
     }
     this.deps.metrics.observe({
       deliveryStates: () => ledger.countDeliveries(this.deps.admin),
-      queueDepth: async () => (await this.boss.getQueueSize(OCCURRENCE_QUEUE)) + (await this.boss.getQueueSize(GROUP_QUEUE)),
+      queueDepth: async () =>
+        (await this.boss.getQueueSize(OCCURRENCE_QUEUE)) + (await this.boss.getQueueSize(GROUP_QUEUE)),
     });
     await this.syncSchedules();
     await this.catchUp();
@@ -95,7 +109,8 @@ export class ReportEngine {
   async runNow(scheduleId: number): Promise<string> {
     await this.requireSchedule(scheduleId);
     const id = await this.fire(scheduleId, this.deps.clock(), 'manual');
-    if (!id) throw new OrgscopeError('too_many_requests', 'This schedule was just started; wait a moment and try again.');
+    if (!id)
+      throw new OrgscopeError('too_many_requests', 'This schedule was just started; wait a moment and try again.');
     return id;
   }
 
@@ -136,12 +151,34 @@ export class ReportEngine {
     for (const schedule of await listSchedules(this.deps.admin)) {
       if (schedule.paused) continue;
       const since = await missedSince(this.deps.admin, schedule.id);
-      const missed = since && latestMissedFire(schedule.cron, schedule.timeZone, since, now, s.REPORT_MISSED_LOOKBACK_HOURS * 3600_000);
+      const missed =
+        since &&
+        latestMissedFire(schedule.cron, schedule.timeZone, since, now, s.REPORT_MISSED_LOOKBACK_HOURS * 3600_000);
       if (!missed) continue;
       if (s.REPORT_MISSED === 'skip') {
-        this.deps.log.warn({ scheduleId: schedule.id, missed }, 'report fire time missed while stopped; skipped (REPORT_MISSED=skip)');
+        this.deps.log.warn(
+          { scheduleId: schedule.id, missed },
+          'report fire time missed while stopped; skipped (REPORT_MISSED=skip)',
+        );
       } else {
         await this.fire(schedule.id, missed, 'missed');
+      }
+    }
+  }
+
+  /**
+   * Two instances starting at once on a fresh database can deadlock inside pg-boss's create_queue
+   * (each creates the queue's table); the one PostgreSQL picks as the victim tries again and then
+   * finds the queue made.
+   */
+  private async ensureQueue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, { name, ...options });
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+        await this.pause(50 * attempt);
       }
     }
   }

@@ -35,7 +35,9 @@ export async function createOccurrence(
 }
 
 export async function findOccurrence(db: pg.Pool, id: string): Promise<Occurrence | undefined> {
-  const { rows } = await db.query<Occurrence>(`SELECT ${OCCURRENCE} FROM orgscope_report.occurrence WHERE id = $1`, [id]);
+  const { rows } = await db.query<Occurrence>(`SELECT ${OCCURRENCE} FROM orgscope_report.occurrence WHERE id = $1`, [
+    id,
+  ]);
   return rows[0];
 }
 
@@ -171,7 +173,10 @@ export async function failGroup(db: pg.Pool, occurrenceId: string, key: string, 
   return rowCount ?? 0;
 }
 
-export async function listDeliveries(db: pg.Pool, filter: { occurrenceId?: string; state?: DeliveryState }): Promise<Delivery[]> {
+export async function listDeliveries(
+  db: pg.Pool,
+  filter: { occurrenceId?: string; state?: DeliveryState },
+): Promise<Delivery[]> {
   const { rows } = await db.query<Delivery>(
     `SELECT ${DELIVERY} FROM orgscope_report.delivery
      WHERE ($1::uuid IS NULL OR occurrence_id = $1) AND ($2::text IS NULL OR state = $2)

@@ -43,11 +43,18 @@ export function grafanaDashboardCatalog(options: { grafanaUrl: string; token: st
       try {
         response = await fetch(url, { headers: { authorization: `Bearer ${options.token}` } });
       } catch (error) {
-        throw new OrgscopeError('unavailable', `Grafana at ${options.grafanaUrl} cannot be reached to check the dashboard`, { cause: error });
+        throw new OrgscopeError(
+          'unavailable',
+          `Grafana at ${options.grafanaUrl} cannot be reached to check the dashboard`,
+          { cause: error },
+        );
       }
       if (response.status === 404) return false;
       if (!response.ok) {
-        throw new OrgscopeError('unavailable', `Grafana answered ${response.status} when asked for dashboard "${uid}"; check the service account token`);
+        throw new OrgscopeError(
+          'unavailable',
+          `Grafana answered ${response.status} when asked for dashboard "${uid}"; check the service account token`,
+        );
       }
       return true;
     },

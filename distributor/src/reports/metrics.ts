@@ -9,7 +9,10 @@ export interface ReportMetrics {
   deliveries: Counter<'state'>;
   occurrences: Counter<'kind' | 'result'>;
   /** Read from the database and the queue when /metrics is scraped. */
-  observe(sources: { deliveryStates(): Promise<{ state: DeliveryState; count: number }[]>; queueDepth(): Promise<number> }): void;
+  observe(sources: {
+    deliveryStates(): Promise<{ state: DeliveryState; count: number }[]>;
+    queueDepth(): Promise<number>;
+  }): void;
 }
 
 export function createReportMetrics(registry: Registry): ReportMetrics {
@@ -18,12 +21,17 @@ export function createReportMetrics(registry: Registry): ReportMetrics {
 
   const renderStep = new Histogram({
     name: 'orgscope_report_render_step_seconds',
-    help: 'Duration of each step of a dashboard render (navigate, wait, capture_png, capture_pdf, total)',
+    help: 'Duration of each step of a dashboard render (open, navigate, wait, capture_png, capture_pdf, total)',
     labelNames: ['step'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
     registers,
   });
-  const renders = new Counter({ name: 'orgscope_report_renders_total', help: 'Dashboard renders by result', labelNames: ['result'], registers });
+  const renders = new Counter({
+    name: 'orgscope_report_renders_total',
+    help: 'Dashboard renders by result',
+    labelNames: ['result'],
+    registers,
+  });
   const deliveries = new Counter({
     name: 'orgscope_report_delivery_outcomes_total',
     help: 'Outcomes of email delivery attempts (sent, retry, failed, unknown)',

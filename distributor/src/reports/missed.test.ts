@@ -8,7 +8,9 @@ describe('missed fire times', () => {
   it('finds the last Monday 08:00 in Shanghai (00:00 UTC) missed during downtime', () => {
     const since = new Date('2026-12-06T12:00:00Z'); // Sunday
     const now = new Date('2026-12-07T03:10:00Z'); // Monday 11:10 in Shanghai
-    expect(latestMissedFire('0 8 * * 1', 'Asia/Shanghai', since, now, 2 * DAY)).toEqual(new Date('2026-12-07T00:00:00Z'));
+    expect(latestMissedFire('0 8 * * 1', 'Asia/Shanghai', since, now, 2 * DAY)).toEqual(
+      new Date('2026-12-07T00:00:00Z'),
+    );
   });
 
   it('finds nothing when the fire time came before the last recorded one', () => {

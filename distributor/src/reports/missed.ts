@@ -6,7 +6,13 @@ const MINUTE = 60_000;
  * The latest fire time of `expression` in `timeZone` after `since` and at or before `now`, or
  * undefined. Walks back minute by minute (schedules fire on whole minutes), at most `lookbackMs`.
  */
-export function latestMissedFire(expression: string, timeZone: string, since: Date, now: Date, lookbackMs: number): Date | undefined {
+export function latestMissedFire(
+  expression: string,
+  timeZone: string,
+  since: Date,
+  now: Date,
+  lookbackMs: number,
+): Date | undefined {
   const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
   try {
     const floor = Math.max(since.getTime(), now.getTime() - lookbackMs);

@@ -13,7 +13,10 @@ import { replaceFileSchedules } from './scheduleStore.js';
  * Loads every `*.yaml` / `*.yml` file of `dir` (each `schedules: [...]`) and makes them the
  * file-provisioned schedules. Any problem in any file: nothing is saved, and the error lists them all.
  */
-export async function loadScheduleFiles(dir: string, deps: { admin: pg.Pool; lookups: ScheduleLookups; log: Logger }): Promise<number> {
+export async function loadScheduleFiles(
+  dir: string,
+  deps: { admin: pg.Pool; lookups: ScheduleLookups; log: Logger },
+): Promise<number> {
   const files = (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort();
   const problems: string[] = [];
   const schedules: ScheduleInput[] = [];
@@ -25,7 +28,9 @@ export async function loadScheduleFiles(dir: string, deps: { admin: pg.Pool; loo
   }
   problems.push(...duplicateNames(schedules));
   if (problems.length > 0) {
-    throw new OrgscopeError('invalid_files', `Report schedules in ${dir} are invalid: ${problems.join('; ')}`, { details: problems });
+    throw new OrgscopeError('invalid_files', `Report schedules in ${dir} are invalid: ${problems.join('; ')}`, {
+      details: problems,
+    });
   }
 
   await replaceFileSchedules(deps.admin, schedules);
@@ -33,7 +38,10 @@ export async function loadScheduleFiles(dir: string, deps: { admin: pg.Pool; loo
   return schedules.length;
 }
 
-async function readScheduleFile(file: string, lookups: ScheduleLookups): Promise<{ problems: string[]; schedules: ScheduleInput[] }> {
+async function readScheduleFile(
+  file: string,
+  lookups: ScheduleLookups,
+): Promise<{ problems: string[]; schedules: ScheduleInput[] }> {
   let document: unknown;
   try {
     document = parseYaml(await readFile(file, 'utf8'));

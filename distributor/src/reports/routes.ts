@@ -33,14 +33,19 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
       const schedule = await saveFromApi(deps, request.body, undefined);
       return reply.status(201).send({ schedule });
     });
-    app.put('/api/reports/schedules/:id', async (request) => ({ schedule: await saveFromApi(deps, request.body, parse(idParam, request.params).id) }));
+    app.put('/api/reports/schedules/:id', async (request) => ({
+      schedule: await saveFromApi(deps, request.body, parse(idParam, request.params).id),
+    }));
     app.delete('/api/reports/schedules/:id', async (request, reply) => {
       if (!(await store.deleteSchedule(deps.admin, parse(idParam, request.params).id))) throw noSchedule(request);
       await deps.engine.syncSchedules();
       return reply.status(204).send();
     });
 
-    for (const [action, paused] of [['pause', true], ['resume', false]] as const) {
+    for (const [action, paused] of [
+      ['pause', true],
+      ['resume', false],
+    ] as const) {
       app.post(`/api/reports/schedules/:id/${action}`, async (request) => {
         const schedule = await store.setPaused(deps.admin, parse(idParam, request.params).id, paused);
         if (!schedule) throw noSchedule(request);
@@ -57,9 +62,16 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
       const body = parse(previewBody, request.body ?? {});
       const admin = await deps.requireAdmin(request);
       const to = body.to ?? admin.email;
-      if (!to) throw new OrgscopeError('bad_request', 'Your Grafana account has no email; give "to", the address the preview goes to.');
+      if (!to)
+        throw new OrgscopeError(
+          'bad_request',
+          'Your Grafana account has no email; give "to", the address the preview goes to.',
+        );
       if ((await deps.lookups.unreachablePeople([body.login])).length > 0) {
-        throw new OrgscopeError('bad_request', `"${body.login}" is not a mapped person who can receive reports; preview someone who can.`);
+        throw new OrgscopeError(
+          'bad_request',
+          `"${body.login}" is not a mapped person who can receive reports; preview someone who can.`,
+        );
       }
       return reply.status(202).send({ occurrenceId: await deps.engine.preview(id, body.login, to) });
     });
@@ -69,23 +81,40 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
     }));
     app.get('/api/reports/deliveries', async (request) => {
       const query = parse(deliveryQuery, request.query);
-      return { deliveries: await ledger.listDeliveries(deps.admin, { occurrenceId: query.occurrence, state: query.state }) };
+      return {
+        deliveries: await ledger.listDeliveries(deps.admin, { occurrenceId: query.occurrence, state: query.state }),
+      };
     });
   };
 }
 
 async function saveFromApi(deps: ReportRouteDeps, body: unknown, id: number | undefined) {
   const result = await validateSchedule(body, deps.lookups);
-  if (!result.ok) throw new OrgscopeError('bad_request', `The schedule is invalid: ${result.problems.join('; ')}`, { details: result.problems });
+  if (!result.ok)
+    throw new OrgscopeError('bad_request', `The schedule is invalid: ${result.problems.join('; ')}`, {
+      details: result.problems,
+    });
 
   const existing = (await store.listSchedules(deps.admin)).find((s) => s.name === result.schedule.name);
-  if (id === undefined && existing) throw new OrgscopeError('bad_request', `A schedule named "${existing.name}" exists; PUT /api/reports/schedules/${existing.id} to change it.`);
-  if (id !== undefined && !(await store.findSchedule(deps.admin, id))) throw new OrgscopeError('not_found', `No report schedule with id ${id}`);
-  if (id !== undefined && existing && existing.id !== id) throw new OrgscopeError('bad_request', `The name "${existing.name}" belongs to schedule ${existing.id}.`);
+  if (id === undefined && existing)
+    throw new OrgscopeError(
+      'bad_request',
+      `A schedule named "${existing.name}" exists; PUT /api/reports/schedules/${existing.id} to change it.`,
+    );
+  if (id !== undefined && !(await store.findSchedule(deps.admin, id)))
+    throw new OrgscopeError('not_found', `No report schedule with id ${id}`);
+  if (id !== undefined && existing && existing.id !== id)
+    throw new OrgscopeError('bad_request', `The name "${existing.name}" belongs to schedule ${existing.id}.`);
   if (existing?.source === 'file') {
-    throw new OrgscopeError('bad_request', `Schedule "${existing.name}" comes from a provisioning file; change the file instead.`);
+    throw new OrgscopeError(
+      'bad_request',
+      `Schedule "${existing.name}" comes from a provisioning file; change the file instead.`,
+    );
   }
-  const saved = id === undefined ? await store.saveSchedule(deps.admin, result.schedule, 'api') : await store.updateSchedule(deps.admin, id, result.schedule);
+  const saved =
+    id === undefined
+      ? await store.saveSchedule(deps.admin, result.schedule, 'api')
+      : await store.updateSchedule(deps.admin, id, result.schedule);
   await deps.engine.syncSchedules();
   return saved;
 }

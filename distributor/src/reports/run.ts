@@ -43,16 +43,35 @@ export async function fanOutOccurrence(deps: RunDeps, occurrenceId: string): Pro
   const { groups, refused } = await fanOut(recipients, deps.resolveScope);
 
   const entries: ledger.LedgerEntry[] = groups.flatMap((group) =>
-    group.recipients.map((recipient) => ({ recipient, scopeKey: group.key, scope: group.scope, messageId: id(deps, occurrenceId, recipient) })),
+    group.recipients.map((recipient) => ({
+      recipient,
+      scopeKey: group.key,
+      scope: group.scope,
+      messageId: id(deps, occurrenceId, recipient),
+    })),
   );
   for (const { recipient, scope, reason } of refused) {
-    entries.push({ recipient, scopeKey: scopeKey(scope), scope, messageId: id(deps, occurrenceId, recipient), state: 'failed', error: reason });
+    entries.push({
+      recipient,
+      scopeKey: scopeKey(scope),
+      scope,
+      messageId: id(deps, occurrenceId, recipient),
+      state: 'failed',
+      error: reason,
+    });
   }
   await ledger.addDeliveries(deps.admin, occurrenceId, entries);
-  await ledger.markOccurrence(deps.admin, occurrenceId, { state: 'running', recipients: recipients.length, renders: groups.length });
+  await ledger.markOccurrence(deps.admin, occurrenceId, {
+    state: 'running',
+    recipients: recipients.length,
+    renders: groups.length,
+  });
 
   for (const key of await ledger.pendingGroups(deps.admin, occurrenceId)) await deps.enqueueGroup(occurrenceId, key);
-  log.info({ recipients: recipients.length, scopes: groups.length, refused: refused.length }, 'report occurrence fanned out');
+  log.info(
+    { recipients: recipients.length, scopes: groups.length, refused: refused.length },
+    'report occurrence fanned out',
+  );
   await finishIfDone(deps, occurrenceId, log);
 }
 
@@ -83,13 +102,19 @@ async function renderWithRetries(
   const url = dashboardUrl(deps.settings.GRAFANA_URL, deps.settings.GRAFANA_ORG_ID, schedule, true);
   let reason = '';
   for (let attempt = 1; attempt <= deps.settings.REPORT_RENDER_ATTEMPTS; attempt += 1) {
-    const ticket = issueTicket(deps.ticketSecret, { runId: occurrence.id, scope: first.scope }, deps.settings.REPORT_TICKET_TTL_SECONDS * 1000, deps.clock());
+    const ticket = issueTicket(
+      deps.ticketSecret,
+      { runId: occurrence.id, scope: first.scope },
+      deps.settings.REPORT_TICKET_TTL_SECONDS * 1000,
+      deps.clock(),
+    );
     try {
       return await deps.render({ url, ticket, formats: schedule.formats });
     } catch (error) {
       reason = (error as Error).message;
       log.warn({ attempt, reason }, 'report render attempt failed');
-      if (attempt < deps.settings.REPORT_RENDER_ATTEMPTS) await deps.pause(deps.settings.REPORT_RENDER_BACKOFF_MS * 2 ** (attempt - 1));
+      if (attempt < deps.settings.REPORT_RENDER_ATTEMPTS)
+        await deps.pause(deps.settings.REPORT_RENDER_BACKOFF_MS * 2 ** (attempt - 1));
     }
   }
   return { error: `render failed after ${deps.settings.REPORT_RENDER_ATTEMPTS} attempts: ${reason}` };
@@ -119,7 +144,10 @@ async function finishIfDone(deps: RunDeps, occurrenceId: string, log: Logger): P
   }
 }
 
-async function load(deps: RunDeps, occurrenceId: string): Promise<{ occurrence: ledger.Occurrence; schedule: Schedule }> {
+async function load(
+  deps: RunDeps,
+  occurrenceId: string,
+): Promise<{ occurrence: ledger.Occurrence; schedule: Schedule }> {
   const occurrence = await ledger.findOccurrence(deps.admin, occurrenceId);
   if (!occurrence) throw new Error(`occurrence ${occurrenceId} does not exist`);
   const schedule = await findSchedule(deps.admin, occurrence.scheduleId);

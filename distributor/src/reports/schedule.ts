@@ -15,8 +15,13 @@ export const scheduleInputSchema = z.strictObject({
   cron: nonEmpty,
   timeZone: nonEmpty,
   range: z.strictObject({ from: nonEmpty, to: nonEmpty }).default({ from: 'now-7d', to: 'now' }),
-  variables: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, 'variable names are letters, digits and _'), variableValue).default({}),
-  formats: z.array(z.enum(['png', 'pdf'])).min(1).default(['png', 'pdf']),
+  variables: z
+    .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'variable names are letters, digits and _'), variableValue)
+    .default({}),
+  formats: z
+    .array(z.enum(['png', 'pdf']))
+    .min(1)
+    .default(['png', 'pdf']),
   audience: z
     .strictObject({
       units: z.array(nonEmpty).default([]),
@@ -50,10 +55,17 @@ export type Validation = { ok: true; schedule: ScheduleInput } | { ok: false; pr
 export async function validateSchedule(raw: unknown, lookups: ScheduleLookups): Promise<Validation> {
   const parsed = scheduleInputSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(schedule)'}: ${issue.message}`) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(schedule)'}: ${issue.message}`),
+    };
   }
   const input = parsed.data;
-  const problems = [...cronProblems(input.cron), ...timeZoneProblems(input.timeZone), ...addressProblems(input.audience.people)];
+  const problems = [
+    ...cronProblems(input.cron),
+    ...timeZoneProblems(input.timeZone),
+    ...addressProblems(input.audience.people),
+  ];
   problems.push(...(await lookupProblems(input, lookups)));
   return problems.length === 0 ? { ok: true, schedule: input } : { ok: false, problems };
 }
@@ -88,7 +100,9 @@ async function lookupProblems(input: ScheduleInput, lookups: ScheduleLookups): P
     lookups.dashboardExists(input.dashboardUid),
     lookups.unknownUnits(input.audience.units),
     lookups.unknownRoles(input.audience.roles),
-    lookups.unreachablePeople(input.audience.people.filter((p) => !p.includes('@') || addressProblems([p]).length === 0)),
+    lookups.unreachablePeople(
+      input.audience.people.filter((p) => !p.includes('@') || addressProblems([p]).length === 0),
+    ),
   ]);
   const problems: string[] = [];
   if (!dashboard) problems.push(`dashboardUid: no dashboard "${input.dashboardUid}" in Grafana`);

@@ -66,7 +66,11 @@ function values(input: ScheduleInput, source: 'file' | 'api'): unknown[] {
   ];
 }
 
-export async function saveSchedule(db: pg.Pool | pg.PoolClient, input: ScheduleInput, source: 'file' | 'api'): Promise<Schedule> {
+export async function saveSchedule(
+  db: pg.Pool | pg.PoolClient,
+  input: ScheduleInput,
+  source: 'file' | 'api',
+): Promise<Schedule> {
   const { rows } = await db.query<ScheduleRow>(UPSERT, values(input, source));
   return toSchedule(rows[0]!);
 }

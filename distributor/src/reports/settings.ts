@@ -18,8 +18,14 @@ const schema = z.object({
   REPORT_TICKET_SECRET: z.string().min(32, 'must be at least 32 characters (use a random key)').optional(),
   REPORT_TICKET_TTL_SECONDS: int(10, 3600).default(300),
 
-  REPORT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:25'),
-  REPORT_FROM: z.string().regex(/^[^@\s<>]+@[^@\s<>]+$/, 'must be an email address').default('reports@orgscope.local'),
+  REPORT_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:25'),
+  REPORT_FROM: z
+    .string()
+    .regex(/^[^@\s<>]+@[^@\s<>]+$/, 'must be an email address')
+    .default('reports@orgscope.local'),
   REPORT_SMTP_CONNECTIONS: int(1, 50).default(4),
   REPORT_MAIL_ATTEMPTS: int(1, 20).default(5),
   REPORT_MAIL_BACKOFF_MS: int(0, 600_000).default(2_000),
@@ -38,7 +44,10 @@ const schema = z.object({
   REPORT_MISSED: z.enum(['skip', 'run_once']).default('run_once'),
   /** How far back missed fire times are looked for. */
   REPORT_MISSED_LOOKBACK_HOURS: int(1, 24 * 31).default(48),
-  REPORT_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('orgscope_queue'),
+  REPORT_QUEUE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('orgscope_queue'),
   /** A job whose worker died is retried after this long. */
   REPORT_JOB_EXPIRE_SECONDS: int(5, 86_400).default(900),
   /** How often pg-boss looks for jobs whose worker died (expired) and retries them. */

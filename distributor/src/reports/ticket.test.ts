@@ -37,9 +37,16 @@ describe('render tickets', () => {
   });
 
   it('refuses a ticket signed with another key, and garbage', () => {
-    const other = issueTicket(Buffer.from('another-secret-that-is-32-bytes-long!!'), { runId: 'r', scope }, 60_000, now);
+    const other = issueTicket(
+      Buffer.from('another-secret-that-is-32-bytes-long!!'),
+      { runId: 'r', scope },
+      60_000,
+      now,
+    );
     expect(() => verifyTicket(secret, other, now)).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
-    expect(() => verifyTicket(secret, 'not.a.ticket', now)).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
+    expect(() => verifyTicket(secret, 'not.a.ticket', now)).toThrow(
+      expect.objectContaining({ code: 'unauthenticated' }),
+    );
     expect(() => verifyTicket(secret, '', now)).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
   });
 

@@ -61,7 +61,8 @@ export function verifyTicket(secret: Buffer, token: string, now: Date): TicketCl
 
   const expected = Buffer.from(sign(secret, `${parts[0]}.${parts[1]}`));
   const given = Buffer.from(parts[2]!);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused('its signature does not match');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw refused('its signature does not match');
 
   const claims = claimsSchema.safeParse(parseJson(parts[1]!));
   if (!claims.success) throw refused('its claims are malformed');

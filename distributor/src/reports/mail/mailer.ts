@@ -95,13 +95,20 @@ export function classify(error: SmtpError, handedOver: boolean): SendOutcome {
   const reply = error.response ?? error.message;
   if (error.responseCode && error.responseCode >= 500) return { state: 'failed', reason: `server refused: ${reply}` };
   if (error.responseCode && error.responseCode >= 400) return { state: 'retry', reason: `server deferred: ${reply}` };
-  if (handedOver) return { state: 'unknown', reason: `connection lost after the message was sent (${error.code ?? error.message})` };
+  if (handedOver)
+    return { state: 'unknown', reason: `connection lost after the message was sent (${error.code ?? error.message})` };
   return { state: 'retry', reason: `connection lost before the message was sent (${error.code ?? error.message})` };
 }
 
 async function buildRaw(email: ReportEmail): Promise<Buffer> {
   const attachments = [];
-  if (email.png) attachments.push({ filename: 'dashboard.png', content: email.png, cid: INLINE_IMAGE_CID, contentType: 'image/png' });
+  if (email.png)
+    attachments.push({
+      filename: 'dashboard.png',
+      content: email.png,
+      cid: INLINE_IMAGE_CID,
+      contentType: 'image/png',
+    });
   if (email.pdf) attachments.push({ filename: email.pdfName, content: email.pdf, contentType: 'application/pdf' });
   const composer = new MailComposer({
     from: email.from,
@@ -112,5 +119,7 @@ async function buildRaw(email: ReportEmail): Promise<Buffer> {
     messageId: email.messageId,
     attachments,
   });
-  return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+  return new Promise((resolve, reject) =>
+    composer.compile().build((error, message) => (error ? reject(error) : resolve(message))),
+  );
 }

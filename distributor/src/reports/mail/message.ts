@@ -31,9 +31,15 @@ export const INLINE_IMAGE_CID = 'dashboard@orgscope';
 
 /** The email of one recipient. Names their own scope only: nothing in it comes from another group. */
 export function composeReportEmail(facts: EmailFacts): ReportEmail {
-  const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: facts.timeZone }).format(facts.fireTime);
+  const when = new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: facts.timeZone,
+  }).format(facts.fireTime);
   const greeting = facts.recipient.name || facts.recipient.email;
-  const image = facts.png ? `<p><img src="cid:${INLINE_IMAGE_CID}" alt="${escapeHtml(facts.title)}" style="max-width:100%"></p>` : '';
+  const image = facts.png
+    ? `<p><img src="cid:${INLINE_IMAGE_CID}" alt="${escapeHtml(facts.title)}" style="max-width:100%"></p>`
+    : '';
   const attached = facts.pdf ? '<p>The full dashboard is attached as a PDF.</p>' : '';
   const html = [
     `<p>Hello ${escapeHtml(greeting)},</p>`,
@@ -67,5 +73,10 @@ function escapeHtml(text: string): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'report';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'report'
+  );
 }

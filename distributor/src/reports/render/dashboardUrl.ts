@@ -1,8 +1,16 @@
 import type { Schedule } from '../schedule.js';
 
 /** The dashboard of a schedule as Chromium opens it: kiosk mode, the schedule's range, zone and variables. */
-export function dashboardUrl(grafanaUrl: string, orgId: number, schedule: Pick<Schedule, 'dashboardUid' | 'range' | 'timeZone' | 'variables'>, kiosk: boolean): string {
-  const url = new URL(`d/${encodeURIComponent(schedule.dashboardUid)}`, grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`);
+export function dashboardUrl(
+  grafanaUrl: string,
+  orgId: number,
+  schedule: Pick<Schedule, 'dashboardUid' | 'range' | 'timeZone' | 'variables'>,
+  kiosk: boolean,
+): string {
+  const url = new URL(
+    `d/${encodeURIComponent(schedule.dashboardUid)}`,
+    grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`,
+  );
   url.searchParams.set('orgId', String(orgId));
   url.searchParams.set('from', schedule.range.from);
   url.searchParams.set('to', schedule.range.to);

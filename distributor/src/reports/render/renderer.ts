@@ -38,24 +38,28 @@ export class RenderError extends Error {
 /** A4 landscape is 297 mm wide: 1123 CSS pixels at 96 per inch. */
 const A4_LANDSCAPE_WIDTH_PX = 1123;
 
+/** Renders in a fresh browser context of the pool; `total` is timed from the moment a browser is free. */
 export async function renderDashboard(request: RenderRequest, deps: RendererDeps): Promise<RenderResult> {
-  const started = performance.now();
   try {
-    const result = await deps.pool.withContext((context) => withTimeout(renderIn(context, request, deps), deps.timeoutMs, context));
+    const result = await deps.pool.withContext((context) =>
+      step(deps, 'total', () => withTimeout(renderIn(context, request, deps), deps.timeoutMs, context)),
+    );
     deps.metrics.renders.inc({ result: 'ok' });
     return result;
   } catch (error) {
     deps.metrics.renders.inc({ result: 'error' });
-    throw error instanceof RenderError ? error : new RenderError(`render failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    deps.metrics.renderStep.observe({ step: 'total' }, (performance.now() - started) / 1000);
+    throw error instanceof RenderError
+      ? error
+      : new RenderError(`render failed: ${(error as Error).message}`, { cause: error });
   }
 }
 
 async function renderIn(context: BrowserContext, request: RenderRequest, deps: RendererDeps): Promise<RenderResult> {
-  const page = await context.newPage();
-  await page.setViewport({ width: deps.viewportWidth, height: 900 });
-  const inFlight = await authorizeGrafanaRequests(page, request, deps.serviceAccountToken);
+  const { page, inFlight } = await step(deps, 'open', async () => {
+    const opened = await context.newPage();
+    await opened.setViewport({ width: deps.viewportWidth, height: 900 });
+    return { page: opened, inFlight: await authorizeGrafanaRequests(opened, request, deps.serviceAccountToken) };
+  });
 
   await step(deps, 'navigate', () => navigate(page, request.url));
   const { settled } = await step(deps, 'wait', () => waitForDashboard(page, inFlight, deps.waitCapMs));
@@ -92,10 +96,14 @@ async function navigate(page: Page, url: string): Promise<void> {
   try {
     response = await page.goto(url, { waitUntil: 'load' });
   } catch (error) {
-    throw new RenderError(`Grafana at ${where} could not be reached: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new RenderError(`Grafana at ${where} could not be reached: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
   if (response && !response.ok()) {
-    throw new RenderError(`Grafana at ${where} answered ${response.status()} for the dashboard; check the dashboard UID and the service account`);
+    throw new RenderError(
+      `Grafana at ${where} answered ${response.status()} for the dashboard; check the dashboard UID and the service account`,
+    );
   }
 }
 
@@ -108,7 +116,15 @@ async function capturePdf(page: Page): Promise<Buffer> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   const scale = Math.min(1, Math.max(0.1, A4_LANDSCAPE_WIDTH_PX / width));
   await page.emulateMediaType('screen');
-  return Buffer.from(await page.pdf({ format: 'A4', landscape: true, printBackground: true, scale, margin: { top: 0, bottom: 0, left: 0, right: 0 } }));
+  return Buffer.from(
+    await page.pdf({
+      format: 'A4',
+      landscape: true,
+      printBackground: true,
+      scale,
+      margin: { top: 0, bottom: 0, left: 0, right: 0 },
+    }),
+  );
 }
 
 async function step<T>(deps: RendererDeps, name: string, work: () => Promise<T>): Promise<T> {

@@ -7,7 +7,11 @@ import type { Page } from 'puppeteer-core';
  * fires up to two seconds after the last response. Gives up waiting at `capMs` and says so, rather
  * than failing the report: a slow panel shows as loading, like in the browser.
  */
-export async function waitForDashboard(page: Page, inFlight: () => number, capMs: number): Promise<{ settled: boolean }> {
+export async function waitForDashboard(
+  page: Page,
+  inFlight: () => number,
+  capMs: number,
+): Promise<{ settled: boolean }> {
   const deadline = Date.now() + capMs;
   let lastShape = '';
   let stableChecks = 0;
