@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 
 import pg from 'pg';
 import pino from 'pino';
@@ -7,6 +9,7 @@ import { Registry } from 'prom-client';
 
 import { startDistributor } from '../../distributor/src/app.js';
 import { loadConfig } from '../../distributor/src/config.js';
+import { startEmbeddedPostgres } from '../../distributor/src/db/embedded.js';
 import { ReportEngine } from '../../distributor/src/reports/engine.js';
 import { createMailer } from '../../distributor/src/reports/mail/mailer.js';
 import { createReportMetrics } from '../../distributor/src/reports/metrics.js';
@@ -40,6 +43,7 @@ const log = pino({ level: 'warn' });
  * a unit id that matches no row), which renders once per recipient: the ratio is what grouping saves.
  */
 export async function run(): Promise<void> {
+  const server = process.env.DATABASE_URL ? undefined : await ownServer();
   const database = await benchDatabase(Number(process.env.BENCH_REPORT_RESPONSES ?? 20_000));
   const url = await freshCopy(database.url);
   const admin = new pg.Pool({ connectionString: url, max: 6 });
@@ -112,7 +116,29 @@ export async function run(): Promise<void> {
     await grafana.stop();
     await admin.end();
     await database.stop();
+    await server?.stop();
   }
+}
+
+/**
+ * An embedded PostgreSQL of this suite's own under .data/bench-reports (kept between runs), so the
+ * suite can run while the query suite has its server up.
+ */
+async function ownServer(): Promise<{ stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.resolve('.data/bench-reports'),
+    port,
+    password: 'orgscope-bench',
+    log,
+  });
+  process.env.DATABASE_URL = server.url('postgres');
+  return { stop: () => server.stop() };
 }
 
 interface Setup {

@@ -63,6 +63,26 @@ export async function markOccurrence(
   );
 }
 
+/** Marks an occurrence done once; returns its kind to the caller that did, undefined to any other. */
+export async function finishOccurrence(db: pg.Pool, id: string): Promise<OccurrenceKind | undefined> {
+  const { rows } = await db.query<{ kind: OccurrenceKind }>(
+    `UPDATE orgscope_report.occurrence SET state = 'done', finished_at = now() WHERE id = $1 AND state <> 'done' RETURNING kind`,
+    [id],
+  );
+  return rows[0]?.kind;
+}
+
+export async function deliveryCounts(
+  db: pg.Pool,
+  occurrenceId: string,
+): Promise<Partial<Record<DeliveryState, number>>> {
+  const { rows } = await db.query<{ state: DeliveryState; n: number }>(
+    'SELECT state, count(*)::int AS n FROM orgscope_report.delivery WHERE occurrence_id = $1 GROUP BY state',
+    [occurrenceId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+}
+
 export interface LedgerEntry {
   recipient: Recipient;
   scopeKey: string;

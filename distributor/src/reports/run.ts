@@ -129,19 +129,11 @@ async function recipientsOf(deps: RunDeps, occurrence: ledger.Occurrence, schedu
 
 async function finishIfDone(deps: RunDeps, occurrenceId: string, log: Logger): Promise<void> {
   if ((await ledger.pendingGroups(deps.admin, occurrenceId)).length > 0) return;
-  const { rows } = await deps.admin.query<{ state: string; n: number }>(
-    'SELECT state, count(*)::int AS n FROM orgscope_report.delivery WHERE occurrence_id = $1 GROUP BY state',
-    [occurrenceId],
-  );
-  const counts = Object.fromEntries(rows.map((row) => [row.state, row.n]));
-  const { rowCount } = await deps.admin.query(
-    `UPDATE orgscope_report.occurrence SET state = 'done', finished_at = now() WHERE id = $1 AND state <> 'done'`,
-    [occurrenceId],
-  );
-  if (rowCount === 1) {
-    deps.metrics.occurrences.inc({ kind: 'any', result: counts.failed || counts.unknown ? 'partial' : 'complete' });
-    log.info({ deliveries: counts }, 'report occurrence finished');
-  }
+  const kind = await ledger.finishOccurrence(deps.admin, occurrenceId);
+  if (!kind) return;
+  const counts = await ledger.deliveryCounts(deps.admin, occurrenceId);
+  deps.metrics.occurrences.inc({ kind, result: counts.failed || counts.unknown ? 'partial' : 'complete' });
+  log.info({ deliveries: counts }, 'report occurrence finished');
 }
 
 async function load(
