@@ -95,9 +95,10 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
 
   it('cannot leave the read-only transaction or write anything', async () => {
     await expectRefused("SELECT set_config('transaction_read_only', 'off', true)", /read-write|read-only/);
-    await expectRefused('WITH gone AS (DELETE FROM survey_response RETURNING 1) SELECT count(*) FROM gone', /read-only/);
-    await expectRefused("WITH x AS (UPDATE survey_contact SET customer_name = 'x' RETURNING 1) SELECT 1", /read-only/);
-    await expectRefused('SELECT * INTO TEMP stolen FROM survey_response', /read-only/);
+    // Refused twice over: the statement runs nested under the row limit, and the transaction is read-only.
+    await expectRefused('WITH gone AS (DELETE FROM survey_response RETURNING 1) SELECT count(*) FROM gone', /read-only|top level/);
+    await expectRefused("WITH x AS (UPDATE survey_contact SET customer_name = 'x' RETURNING 1) SELECT 1", /read-only|top level/);
+    await expectRefused('SELECT * INTO TEMP stolen FROM survey_response', /read-only|INTO is not allowed/);
     await expectRefused('CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', /Only one read statement/);
     await expectRefused('CREATE TEMP TABLE t (x int)', /Only one read statement/);
     const { rows } = await t.db.admin.query('SELECT count(*)::int AS n FROM cx.survey_response');

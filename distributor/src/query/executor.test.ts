@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import type { Scope } from '../scope/types.js';
-import { shapeOf } from './executor.js';
+import { limitRows, shapeOf } from './executor.js';
 
 const scope = (unitIds: number[], coversAll = false): Scope => ({
   mapped: true,
@@ -24,5 +24,12 @@ describe('shapeOf', () => {
 
   it('sends an unmapped (empty) scope to the few-units role, which then sees nothing', () => {
     expect(shapeOf(scope([]), 32)).toBe('fewUnits');
+  });
+});
+
+describe('limitRows', () => {
+  it('puts a LIMIT around the statement, dropping trailing semicolons and ending a trailing comment', () => {
+    expect(limitRows('SELECT 1;  \n', 11)).toBe('SELECT * FROM (\nSELECT 1\n) AS orgscope_result LIMIT 11');
+    expect(limitRows('SELECT 1 -- why', 3)).toBe('SELECT * FROM (\nSELECT 1 -- why\n) AS orgscope_result LIMIT 3');
   });
 });

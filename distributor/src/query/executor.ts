@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type pg from 'pg';
-import Cursor from 'pg-cursor';
+import pg from 'pg';
 
 import type { Databases, ScopeShape } from '../db/pools.js';
 import { OrgscopeError } from '../errors.js';
@@ -21,7 +20,6 @@ export interface QueryResult {
   rows: unknown[][];
 }
 
-const BATCH_ROWS = 2000;
 // Cancelled from outside if PostgreSQL's own statement_timeout has not ended the query by then.
 const CANCEL_GRACE_MS = 1000;
 
@@ -73,35 +71,54 @@ export class ScopedExecutor {
     );
   }
 
-  private async fetch(client: pg.PoolClient, sql: string): Promise<QueryResult> {
+  /**
+   * Runs the statement in one Execute with no row count, so PostgreSQL may plan it in parallel as it
+   * would the analyst's own query (a cursor or a fetch size rules parallel plans out). The row limit is
+   * a LIMIT around the statement; the byte limit is counted as rows stream in, and a statement that
+   * passes it is cancelled at once.
+   */
+  private fetch(client: pg.PoolClient, sql: string): Promise<QueryResult> {
     const { maxRows, maxBytes } = this.deps.limits;
-    const cursor = client.query(new Cursor(sql, [], { rowMode: 'array' }));
-    const rows: unknown[][] = [];
-    let bytes = 0;
-    try {
-      for (;;) {
-        const batch = await readBatch(cursor);
-        for (const row of batch.rows) bytes += approximateBytes(row);
-        rows.push(...batch.rows);
-        if (rows.length > maxRows) throw tooMuch(`more than ${maxRows} rows`);
-        if (bytes > maxBytes) throw tooMuch(`more than ${Math.round(maxBytes / 1024 / 1024)} MB`);
-        if (batch.rows.length < BATCH_ROWS) {
-          return { columns: batch.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), rows };
-        }
-      }
-    } finally {
-      await cursor.close().catch(() => undefined);
-    }
+    return new Promise((resolve, reject) => {
+      // queryMode 'extended' sends one Parse/Execute, which PostgreSQL refuses for several statements;
+      // @types/pg does not list it (nor rowMode) on Query's constructor, pg itself reads both.
+      const config: pg.QueryArrayConfig & { queryMode: 'extended' } = {
+        text: limitRows(sql, maxRows + 1),
+        rowMode: 'array',
+        queryMode: 'extended',
+      };
+      const query = new pg.Query<unknown[]>(config);
+      const rows: unknown[][] = [];
+      let bytes = 0;
+      let overflow: OrgscopeError | undefined;
+      query.on('row', (row) => {
+        if (overflow) return;
+        bytes += approximateBytes(row);
+        if (rows.length === maxRows) overflow = tooMuch(`more than ${maxRows} rows`);
+        else if (bytes > maxBytes) {
+          overflow = tooMuch(`more than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+          this.cancel(backendPid(client));
+        } else rows.push(row);
+      });
+      query.on('end', (result) => {
+        if (overflow) reject(overflow);
+        else resolve({ columns: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), rows });
+      });
+      query.on('error', (error) => reject(overflow ?? error));
+      client.query(query);
+    });
+  }
+
+  private cancel(pid: number): void {
+    this.deps.databases.admin.query('SELECT pg_cancel_backend($1)', [pid]).catch((error: unknown) => {
+      this.deps.log.warn({ err: error, pid }, 'could not cancel a query');
+    });
   }
 
   /** PostgreSQL's statement_timeout ends the query first; this cancel from outside is the backstop. */
   private async withCancelTimer<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
     const pid = backendPid(client);
-    const timer = setTimeout(() => {
-      this.deps.databases.admin.query('SELECT pg_cancel_backend($1)', [pid]).catch((error: unknown) => {
-        this.deps.log.warn({ err: error, pid }, 'could not cancel an overrunning query');
-      });
-    }, this.deps.limits.timeoutMs + CANCEL_GRACE_MS);
+    const timer = setTimeout(() => this.cancel(pid), this.deps.limits.timeoutMs + CANCEL_GRACE_MS);
     try {
       return await work();
     } finally {
@@ -118,7 +135,8 @@ export class ScopedExecutor {
         `The query ran longer than ${this.deps.limits.timeoutMs / 1000} s and was cancelled: narrow the time range or aggregate more.`,
       );
     }
-    if (pgError.code === '42601' && /multiple commands/.test(pgError.message ?? '')) {
+    // Several statements: refused by the extended protocol, or cut by the LIMIT wrapped around them.
+    if (pgError.code === '42601' && /multiple commands|at or near ";"/.test(pgError.message ?? '')) {
       return new OrgscopeError('query_rejected', 'Only one statement can run per query: remove the extra statements.');
     }
     if (typeof pgError.code === 'string' && typeof pgError.message === 'string') {
@@ -136,13 +154,10 @@ export function shapeOf(scope: Scope, smallScopeUnits: number): ScopeShape {
   return scope.unitIds.length > smallScopeUnits ? 'manyUnits' : 'fewUnits';
 }
 
-function readBatch(cursor: Cursor): Promise<{ rows: unknown[][]; fields: pg.FieldDef[] }> {
-  return new Promise((resolve, reject) => {
-    cursor.read(BATCH_ROWS, (error, rows, result) => {
-      if (error) reject(error);
-      else resolve({ rows: rows as unknown[][], fields: result?.fields ?? [] });
-    });
-  });
+/** The statement with a row limit around it; a trailing semicolon is dropped, a line comment ended. */
+export function limitRows(sql: string, limit: number): string {
+  const body = sql.replace(/[\s;]+$/, '');
+  return `SELECT * FROM (\n${body}\n) AS orgscope_result LIMIT ${limit}`;
 }
 
 function tooMuch(what: string): OrgscopeError {
