@@ -49,6 +49,8 @@ export function createMailer(options: { smtpUrl: string; connections: number; lo
     disableUrlAccess: true,
   } as SMTPPool.Options);
 
+  // An idle pooled connection that fails is dropped by the pool; say so rather than crash on 'error'.
+  transport.on('error', (error) => options.log.warn({ err: error }, 'SMTP connection error'));
   const slots = new Slots(options.connections);
   return {
     acquire: () => slots.acquire(),
