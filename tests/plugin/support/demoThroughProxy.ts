@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import pino from 'pino';
@@ -107,8 +107,18 @@ export async function startDemoThroughProxy(options: { dataSourceUrl?: string } 
   };
 }
 
-/** The tests run the plugin as Grafana loads it: built. A checkout without plugin/dist builds it once. */
+/** The tests run the plugin as Grafana loads it: built. A missing or older build is rebuilt first. */
 function ensurePluginBuilt(): void {
-  if (existsSync(`${PLUGIN_DIST}/module.js`) && existsSync(`${PLUGIN_DIST}/plugin.json`)) return;
+  const built = `${PLUGIN_DIST}/module.js`;
+  if (existsSync(built) && existsSync(`${PLUGIN_DIST}/plugin.json`) && newestSource() <= statSync(built).mtimeMs) return;
   execFileSync('npm', ['run', 'build', '-w', 'plugin'], { cwd: REPO, stdio: 'ignore' });
+  // webpack leaves an unchanged output file untouched; mark the build as newer than its sources.
+  const now = new Date();
+  utimesSync(built, now, now);
+}
+
+function newestSource(): number {
+  const dir = `${REPO}plugin/src`;
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  return Math.max(...files.map((file) => statSync(`${dir}/${file}`).mtimeMs));
 }
