@@ -110,7 +110,8 @@ export async function startDemoThroughProxy(options: { dataSourceUrl?: string } 
 /** The tests run the plugin as Grafana loads it: built. A missing or older build is rebuilt first. */
 function ensurePluginBuilt(): void {
   const built = `${PLUGIN_DIST}/module.js`;
-  if (existsSync(built) && existsSync(`${PLUGIN_DIST}/plugin.json`) && newestSource() <= statSync(built).mtimeMs) return;
+  if (existsSync(built) && existsSync(`${PLUGIN_DIST}/plugin.json`) && newestSource() <= statSync(built).mtimeMs)
+    return;
   execFileSync('npm', ['run', 'build', '-w', 'plugin'], { cwd: REPO, stdio: 'ignore' });
   // webpack leaves an unchanged output file untouched; mark the build as newer than its sources.
   const now = new Date();
