@@ -55,9 +55,11 @@ BEGIN
   RETURN claims;
 END $$;
 
+-- The token carries the units both as an array literal and as a hex bit string (bit n set for unit
+-- n), so that each shape of policy gets its value by a cast, not by building it per statement.
 CREATE FUNCTION orgscope_scope.unit_ids() RETURNS integer[]
 LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
-  SELECT coalesce(array_agg(u::integer), '{}') FROM jsonb_array_elements_text(orgscope_scope.claims() -> 'units') u
+  SELECT coalesce((orgscope_scope.claims() ->> 'units')::integer[], '{}')
 $$;
 
 CREATE FUNCTION orgscope_scope.covers_all() RETURNS boolean
@@ -79,10 +81,7 @@ $$;
 -- The units in scope as a bit string: bit n is set when unit n is in scope.
 CREATE FUNCTION orgscope_scope.unit_bits() RETURNS varbit
 LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
-  WITH ids AS (SELECT unnest(orgscope_scope.unit_ids()) AS id)
-  SELECT coalesce(string_agg(CASE WHEN ids.id IS NULL THEN '0' ELSE '1' END, '' ORDER BY n), '')::varbit
-  FROM generate_series(0, (SELECT coalesce(max(id), -1) FROM ids)) n
-  LEFT JOIN ids ON ids.id = n
+  SELECT coalesce((orgscope_scope.claims() ->> 'bits')::varbit, B'')
 $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA orgscope_scope FROM PUBLIC;
