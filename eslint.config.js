@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'plugin/.config/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.data/**',
+      'plugin/.config/**',
+      'scratch/**',
+      'plugin/dist-zip/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,10 +2,7 @@ import { pluginJestProject } from './plugin/.config/jest.config.js';
 
 // Two projects: fast unit tests beside the code, and integration tests under tests/ that start a real
 // PostgreSQL (embedded, or DATABASE_URL) once for the whole run.
-const swc = [
-  '@swc/jest',
-  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
-];
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },

@@ -16,7 +16,12 @@ describe('database schema', () => {
       `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
        WHERE relnamespace = 'cx'::regnamespace AND relkind = 'r' ORDER BY relname`,
     );
-    expect(rows.map((r) => r.relname)).toEqual(['customer_order', 'mystery_audit', 'survey_contact', 'survey_response']);
+    expect(rows.map((r) => r.relname)).toEqual([
+      'customer_order',
+      'mystery_audit',
+      'survey_contact',
+      'survey_response',
+    ]);
     expect(rows.every((r) => r.relrowsecurity && r.relforcerowsecurity)).toBe(true);
   });
 
@@ -28,10 +33,46 @@ describe('database schema', () => {
        FROM pg_roles r WHERE rolname IN ('orgscope_query', 'orgscope_query_all', 'orgscope_query_unit', 'orgscope_query_wide') ORDER BY rolname`,
     );
     expect(rows).toEqual([
-      { rolname: 'orgscope_query', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
-      { rolname: 'orgscope_query_all', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
-      { rolname: 'orgscope_query_unit', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
-      { rolname: 'orgscope_query_wide', rolsuper: false, rolbypassrls: false, rolinherit: false, rolcreaterole: false, rolcreatedb: false, memberships: 0, owned: 0 },
+      {
+        rolname: 'orgscope_query',
+        rolsuper: false,
+        rolbypassrls: false,
+        rolinherit: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        memberships: 0,
+        owned: 0,
+      },
+      {
+        rolname: 'orgscope_query_all',
+        rolsuper: false,
+        rolbypassrls: false,
+        rolinherit: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        memberships: 0,
+        owned: 0,
+      },
+      {
+        rolname: 'orgscope_query_unit',
+        rolsuper: false,
+        rolbypassrls: false,
+        rolinherit: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        memberships: 0,
+        owned: 0,
+      },
+      {
+        rolname: 'orgscope_query_wide',
+        rolsuper: false,
+        rolbypassrls: false,
+        rolinherit: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        memberships: 0,
+        owned: 0,
+      },
     ]);
   });
 });

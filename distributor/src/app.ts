@@ -71,9 +71,16 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
     log,
     limits: {
       smallScopeUnits: config.QUERY_SMALL_SCOPE_UNITS,
-      timeoutMs: config.QUERY_TIMEOUT_MS, maxRows: config.QUERY_MAX_ROWS, maxBytes: config.QUERY_MAX_BYTES },
+      timeoutMs: config.QUERY_TIMEOUT_MS,
+      maxRows: config.QUERY_MAX_ROWS,
+      maxBytes: config.QUERY_MAX_BYTES,
+    },
   });
-  const source: ScopeSource = { admin: databases.admin, cache: new ScopeCache(config.SCOPE_CACHE_SECONDS * 1000), ...options.tickets };
+  const source: ScopeSource = {
+    admin: databases.admin,
+    cache: new ScopeCache(config.SCOPE_CACHE_SECONDS * 1000),
+    ...options.tickets,
+  };
   return createServer({
     config,
     log,
@@ -82,7 +89,11 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
     identity: createIdentity({ config, log, fetch: options.fetch }),
     scopeOf: (viewer, headers) => scopeOf(source, viewer, headers),
     unmappedMessage: (login) => unmappedMessage(databases.admin, login),
-    panelQueries: new PanelQueries({ executor, limiter: new ViewerLimiter(config.QUERY_MAX_CONCURRENT_PER_VIEWER), log }),
+    panelQueries: new PanelQueries({
+      executor,
+      limiter: new ViewerLimiter(config.QUERY_MAX_CONCURRENT_PER_VIEWER),
+      log,
+    }),
   });
 }
 

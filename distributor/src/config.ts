@@ -19,7 +19,10 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
 
   /** A PostgreSQL server to use. Without it the distributor runs embedded PostgreSQL under DATA_DIR. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
   EMBEDDED_PG_PORT: int(1024, 65535).default(54320),
   /** Password of the query roles. Derived from DATABASE_URL when not given (see db/pools.ts). */
   QUERY_ROLE_PASSWORD: z.string().min(16).optional(),
@@ -87,6 +90,8 @@ function readConfigFile(file: string): Record<string, string> {
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   const known = new Set(Object.keys(schema.shape));
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => known.has(entry[0]) && entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => known.has(entry[0]) && entry[1] !== undefined && entry[1] !== '',
+    ),
   );
 }

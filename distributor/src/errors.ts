@@ -48,6 +48,7 @@ export class OrgscopeError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new OrgscopeError('bad_request', message, { details });
+export const badRequest = (message: string, details?: unknown) =>
+  new OrgscopeError('bad_request', message, { details });
 export const unauthenticated = (message: string) => new OrgscopeError('unauthenticated', message);
 export const forbidden = (message: string) => new OrgscopeError('forbidden', message);

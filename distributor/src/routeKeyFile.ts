@@ -14,7 +14,10 @@ import type { Config } from './config.js';
 export async function ensureRouteKey(config: Config, log: Logger): Promise<Config> {
   if (config.ROUTE_KEY) return config;
   const file = path.resolve(config.DATA_DIR, 'route-key');
-  let key = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  let key = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   if (key.length < 24) {
     key = randomBytes(32).toString('base64url');
     await mkdir(path.dirname(file), { recursive: true });

@@ -59,7 +59,9 @@ async function load(serverUrl: string, url: string, name: string, responses: num
   try {
     await applyOrgFiles(pool, await loadOrgFiles(DEMO_ORG_DIR), log);
     const summary = await generateDemoData(pool, { seed, responses, log });
-    console.log(`Loaded ${summary.responses} responses, ${summary.orders} orders, ${summary.audits} audits in ${(summary.durationMs / 1000).toFixed(1)} s`);
+    console.log(
+      `Loaded ${summary.responses} responses, ${summary.orders} orders, ${summary.audits} audits in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    );
     await pool.query('VACUUM ANALYZE');
   } finally {
     await pool.end();

@@ -73,14 +73,20 @@ export async function run(): Promise<void> {
   const direct = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c search_path=cx,public' });
   try {
     const end = await dataEnd(direct);
-    console.log(`${RESPONSES} survey responses; ${RUNS} runs per cell after ${WARMUP} warm-up runs; ${os.cpus().length} cores; Node ${process.version}.\n`);
-    console.log('| scope | panel | (a) /api/query median / p95 ms | (b) pg direct median / p95 ms | a/b median | added ms |');
+    console.log(
+      `${RESPONSES} survey responses; ${RUNS} runs per cell after ${WARMUP} warm-up runs; ${os.cpus().length} cores; Node ${process.version}.\n`,
+    );
+    console.log(
+      '| scope | panel | (a) /api/query median / p95 ms | (b) pg direct median / p95 ms | a/b median | added ms |',
+    );
     console.log('|---|---|---|---|---|---|');
     for (const level of LEVELS) {
+      // Grafana signs a token once and reuses it until shortly before it expires.
+      const token = await grafana.signIdToken({ login: level.login });
       const headers = async () => ({
         'content-type': 'application/json',
         'x-orgscope-key': config.ROUTE_KEY!,
-        'x-grafana-id': await grafana.signIdToken({ login: level.login }),
+        'x-grafana-id': token,
       });
       const scopeSql = level.unit ? `AND unit_id = ANY ('{${await subtreeIds(direct, level.unit)}}'::int[])` : '';
       for (const panel of PANELS) {
@@ -89,12 +95,19 @@ export async function run(): Promise<void> {
           queries: [{ refId: 'A', rawSql: panel.sql.replace('{scope}', ''), format: panel.format, intervalMs: 60_000 }],
           range: { from: String(range.from.getTime()), to: String(range.to.getTime()) },
         });
-        const directSql = expandMacros(panel.sql.replace('{scope}', () => scopeSql), {
-          range,
-          intervalMs: 60_000,
-        }).sql;
+        const directSql = expandMacros(
+          panel.sql.replace('{scope}', () => scopeSql),
+          {
+            range,
+            intervalMs: 60_000,
+          },
+        ).sql;
         const viaApi = async () => {
-          const response = await fetch(`${distributor.url}/api/query`, { method: 'POST', headers: await headers(), body });
+          const response = await fetch(`${distributor.url}/api/query`, {
+            method: 'POST',
+            headers: await headers(),
+            body,
+          });
           if (response.status !== 200) throw new Error(`query failed: ${await response.text()}`);
           await response.json();
         };
@@ -117,7 +130,9 @@ export async function run(): Promise<void> {
       }
     }
     await throughput(distributor.url, config.ROUTE_KEY!, grafana, end);
-    console.log(`\nPeak resident memory of the benchmark process (distributor inside it): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    console.log(
+      `\nPeak resident memory of the benchmark process (distributor inside it): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+    );
   } finally {
     await direct.end();
     await distributor.close();
@@ -126,8 +141,15 @@ export async function run(): Promise<void> {
   }
 }
 
-async function throughput(url: string, routeKey: string, grafana: Awaited<ReturnType<typeof startGrafanaStandIn>>, end: number): Promise<void> {
-  console.log(`\nThroughput at concurrency ${CONCURRENCY} (${THROUGHPUT_REQUESTS} requests of the panels above in turn, through /api/query):\n`);
+async function throughput(
+  url: string,
+  routeKey: string,
+  grafana: Awaited<ReturnType<typeof startGrafanaStandIn>>,
+  end: number,
+): Promise<void> {
+  console.log(
+    `\nThroughput at concurrency ${CONCURRENCY} (${THROUGHPUT_REQUESTS} requests of the panels above in turn, through /api/query):\n`,
+  );
   console.log('| scope | requests/s | median ms | p95 ms |');
   console.log('|---|---|---|---|');
   for (const level of LEVELS) {
@@ -156,7 +178,9 @@ async function throughput(url: string, routeKey: string, grafana: Awaited<Return
     };
     const wall = await timed(() => Promise.all(Array.from({ length: CONCURRENCY }, lane)));
     const s = summarize(latencies);
-    console.log(`| ${level.level} | ${fixed((THROUGHPUT_REQUESTS / wall) * 1000, 1)} | ${fixed(s.median)} | ${fixed(s.p95)} |`);
+    console.log(
+      `| ${level.level} | ${fixed((THROUGHPUT_REQUESTS / wall) * 1000, 1)} | ${fixed(s.median)} | ${fixed(s.p95)} |`,
+    );
   }
 }
 

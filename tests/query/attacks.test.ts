@@ -70,11 +70,15 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
     // Tokens the distributor could have signed for somebody else: the database must still refuse them.
     const { rows } = await t.db.admin.query<{ secret: Buffer }>('SELECT secret FROM orgscope.scope_key');
     const sign = (claims: object) => {
-      const payload = Buffer.from(JSON.stringify({ all: true, units: [], contacts: true, ...claims })).toString('base64');
+      const payload = Buffer.from(JSON.stringify({ all: true, units: [], contacts: true, ...claims })).toString(
+        'base64',
+      );
       return `${payload}.${createHmac('sha256', rows[0]!.secret).update(payload).digest('hex')}`;
     };
     const install = (token: string) =>
-      attempt(`SELECT set_config('orgscope.scope', '${token}', true) AS s, (SELECT count(*) FROM survey_response) AS n`);
+      attempt(
+        `SELECT set_config('orgscope.scope', '${token}', true) AS s, (SELECT count(*) FROM survey_response) AS n`,
+      );
     const pid = (await attempt('SELECT pg_backend_pid() AS pid')).rows![0]!.pid as number;
     const other = await install(sign({ pid: pid + 1, exp: Date.now() + 60_000 }));
     const expired = await install(sign({ pid, exp: Date.now() - 1000 }));
@@ -96,8 +100,14 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
   it('cannot leave the read-only transaction or write anything', async () => {
     await expectRefused("SELECT set_config('transaction_read_only', 'off', true)", /read-write|read-only/);
     // Refused twice over: the statement runs nested under the row limit, and the transaction is read-only.
-    await expectRefused('WITH gone AS (DELETE FROM survey_response RETURNING 1) SELECT count(*) FROM gone', /read-only|top level/);
-    await expectRefused("WITH x AS (UPDATE survey_contact SET customer_name = 'x' RETURNING 1) SELECT 1", /read-only|top level/);
+    await expectRefused(
+      'WITH gone AS (DELETE FROM survey_response RETURNING 1) SELECT count(*) FROM gone',
+      /read-only|top level/,
+    );
+    await expectRefused(
+      "WITH x AS (UPDATE survey_contact SET customer_name = 'x' RETURNING 1) SELECT 1",
+      /read-only|top level/,
+    );
     await expectRefused('SELECT * INTO TEMP stolen FROM survey_response', /read-only|INTO is not allowed/);
     await expectRefused('CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', /Only one read statement/);
     await expectRefused('CREATE TEMP TABLE t (x int)', /Only one read statement/);
@@ -115,7 +125,14 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
   });
 
   it('cannot read the mapping, key or migration tables', async () => {
-    for (const table of ['orgscope.mapping', 'orgscope.person', 'orgscope.role', 'orgscope.team', 'orgscope.scope_key', 'public.schema_migration']) {
+    for (const table of [
+      'orgscope.mapping',
+      'orgscope.person',
+      'orgscope.role',
+      'orgscope.team',
+      'orgscope.scope_key',
+      'public.schema_migration',
+    ]) {
       await expectRefused(`SELECT * FROM ${table}`, /permission denied/);
     }
     // The org tree itself is readable only inside the scope.
@@ -133,9 +150,13 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
   it('gets no error-message or timing oracle on rows outside the scope', async () => {
     const other = ids.S4;
     // The policy is applied before the attacker's expressions, so a row of S4 never reaches them.
-    const division = await attempt(`SELECT count(*) AS n FROM survey_response WHERE 1 / (unit_id - ${other}) IS NOT NULL`);
+    const division = await attempt(
+      `SELECT count(*) AS n FROM survey_response WHERE 1 / (unit_id - ${other}) IS NOT NULL`,
+    );
     expect(division.rows).toEqual([{ n: OWN_RESPONSES }]);
-    const cast = await attempt(`SELECT count(*) AS n FROM survey_response WHERE CASE WHEN unit_id = ${other} THEN (comment || 'x')::int ELSE 1 END = 1`);
+    const cast = await attempt(
+      `SELECT count(*) AS n FROM survey_response WHERE CASE WHEN unit_id = ${other} THEN (comment || 'x')::int ELSE 1 END = 1`,
+    );
     expect(cast.rows).toEqual([{ n: OWN_RESPONSES }]);
   });
 
@@ -156,7 +177,9 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
     await attempt("SELECT set_config('orgscope.leftover', 'x', false), set_config('search_path', 'pg_catalog', false)");
     const next = await t.query(
       VIEWERS.multiUnit.login,
-      tableQuery("SELECT current_setting('orgscope.leftover', true) AS leftover, current_setting('search_path') AS path, count(*) AS n FROM survey_responses"),
+      tableQuery(
+        "SELECT current_setting('orgscope.leftover', true) AS leftover, current_setting('search_path') AS path, count(*) AS n FROM survey_responses",
+      ),
     );
     const [row] = rowsOf(next.body);
     expect(row).toMatchObject({ path: 'cx', n: RESPONSES.S1! + RESPONSES.S4! });
@@ -164,7 +187,10 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
   });
 
   it('cannot return unbounded results', async () => {
-    const t2 = await startTestDistributor({ env: { QUERY_MAX_ROWS: '10' }, arrange: (db) => arrangeSmallChain(db.admin).then(() => undefined) });
+    const t2 = await startTestDistributor({
+      env: { QUERY_MAX_ROWS: '10' },
+      arrange: (db) => arrangeSmallChain(db.admin).then(() => undefined),
+    });
     try {
       const answer = await t2.query(VIEWERS.headOffice.login, tableQuery('SELECT * FROM generate_series(1, 1000)'));
       expect(answer.body.results.A.error).toMatch(/more than 10 rows/);

@@ -8,7 +8,10 @@ describe('bad input to /api/query gets a 4xx that says what was wrong', () => {
   let t: TestDistributor;
 
   beforeAll(async () => {
-    t = await startTestDistributor({ env: { BODY_LIMIT_BYTES: '65536' }, arrange: (db) => arrangeSmallChain(db.admin).then(() => undefined) });
+    t = await startTestDistributor({
+      env: { BODY_LIMIT_BYTES: '65536' },
+      arrange: (db) => arrangeSmallChain(db.admin).then(() => undefined),
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -43,7 +46,9 @@ describe('bad input to /api/query gets a 4xx that says what was wrong', () => {
   });
 
   it('no queries, a bad range, duplicate refIds', async () => {
-    expect((await post(JSON.stringify({ queries: [], range: tableQuery('').range }))).body.message).toMatch(/at least one query/);
+    expect((await post(JSON.stringify({ queries: [], range: tableQuery('').range }))).body.message).toMatch(
+      /at least one query/,
+    );
     const badRange = await post(JSON.stringify({ ...tableQuery('SELECT 1'), range: { from: 'yesterday', to: 'now' } }));
     expect(badRange.body.message).toMatch(/range\.from: "yesterday" is not epoch milliseconds/);
     const twice = tableQuery('SELECT 1');

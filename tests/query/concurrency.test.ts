@@ -15,7 +15,10 @@ describe('many viewers of different scopes interleaved on one small pool', () =>
     let ids: Record<UnitCode, number> | undefined;
     // Three connections per query role for five viewers with three lanes each: every connection is
     // reused across scopes many times over.
-    t = await startTestDistributor({ env: { QUERY_POOL_SIZE: '3' }, arrange: async (db) => void (ids = await arrangeSmallChain(db.admin)) });
+    t = await startTestDistributor({
+      env: { QUERY_POOL_SIZE: '3' },
+      arrange: async (db) => void (ids = await arrangeSmallChain(db.admin)),
+    });
     codeOf = new Map(Object.entries(ids!).map(([code, id]) => [id, code]));
     for (const member of TEAM.members) t.grafana.setTeams(member, [TEAM.name]);
   });
@@ -24,7 +27,14 @@ describe('many viewers of different scopes interleaved on one small pool', () =>
   });
 
   it('never gives anybody another scope’s row', async () => {
-    const viewers = [VIEWERS.headOffice, VIEWERS.region, VIEWERS.store, VIEWERS.multiUnit, VIEWERS.teamMapped, VIEWERS.unmapped];
+    const viewers = [
+      VIEWERS.headOffice,
+      VIEWERS.region,
+      VIEWERS.store,
+      VIEWERS.multiUnit,
+      VIEWERS.teamMapped,
+      VIEWERS.unmapped,
+    ];
     const seen = new Map<string, Set<string>>();
     const lane = async (viewer: (typeof viewers)[number]) => {
       for (let i = 0; i < QUERIES_PER_LANE; i += 1) {

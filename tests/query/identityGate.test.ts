@@ -29,13 +29,19 @@ describe('requests that fail an identity check get a 401 naming the check, and r
 
   const cases: [string, () => Promise<Record<string, string>>, RegExp][] = [
     ['no route key', async () => without(await t.headersFor(login), 'x-orgscope-key'), /X-Orgscope-Key/],
-    ['a wrong route key', async () => ({ ...(await t.headersFor(login)), 'x-orgscope-key': 'not-the-key' }), /X-Orgscope-Key/],
+    [
+      'a wrong route key',
+      async () => ({ ...(await t.headersFor(login)), 'x-orgscope-key': 'not-the-key' }),
+      /X-Orgscope-Key/,
+    ],
     ['no ID token', async () => without(await t.headersFor(login), 'x-grafana-id'), /X-Grafana-Id/],
     [
       'an unsigned token',
       async () => {
         const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'jwt' })).toString('base64url');
-        const body = Buffer.from(JSON.stringify({ sub: 'user:1', login, aud: ['org:1'], exp: 9999999999 })).toString('base64url');
+        const body = Buffer.from(JSON.stringify({ sub: 'user:1', login, aud: ['org:1'], exp: 9999999999 })).toString(
+          'base64url',
+        );
         return { ...(await t.headersFor(login)), 'x-grafana-id': `${header}.${body}.` };
       },
       /ID token/,
@@ -54,15 +60,40 @@ describe('requests that fail an identity check get a 401 naming the check, and r
       },
       /ID token|algorithm/i,
     ],
-    ['an expired token', async () => ({ ...(await t.headersFor(login)), 'x-grafana-id': await t.grafana.signIdToken({ login }, { expiresIn: -120 }) }), /expired/],
-    ['a token for another org', async () => ({ ...(await t.headersFor(login)), 'x-grafana-id': await t.grafana.signIdToken({ login, orgId: 2 }) }), /org:2/],
+    [
+      'an expired token',
+      async () => ({
+        ...(await t.headersFor(login)),
+        'x-grafana-id': await t.grafana.signIdToken({ login }, { expiresIn: -120 }),
+      }),
+      /expired/,
+    ],
+    [
+      'a token for another org',
+      async () => ({
+        ...(await t.headersFor(login)),
+        'x-grafana-id': await t.grafana.signIdToken({ login, orgId: 2 }),
+      }),
+      /org:2/,
+    ],
     [
       'a token from another issuer',
-      async () => ({ ...(await t.headersFor(login)), 'x-grafana-id': await t.grafana.signIdToken({ login }, { claims: { iss: 'https://evil.example/' } }) }),
+      async () => ({
+        ...(await t.headersFor(login)),
+        'x-grafana-id': await t.grafana.signIdToken({ login }, { claims: { iss: 'https://evil.example/' } }),
+      }),
       /iss/i,
     ],
-    ['an X-Grafana-User that is not the token’s login', async () => ({ ...(await t.headersFor(VIEWERS.store.login)), 'x-grafana-user': login }), /X-Grafana-User/],
-    ['a report ticket from a person', async () => ({ ...(await t.headersFor(VIEWERS.store.login)), 'x-orgscope-ticket': 'eyJ.x.y' }), /report ticket/],
+    [
+      'an X-Grafana-User that is not the token’s login',
+      async () => ({ ...(await t.headersFor(VIEWERS.store.login)), 'x-grafana-user': login }),
+      /X-Grafana-User/,
+    ],
+    [
+      'a report ticket from a person',
+      async () => ({ ...(await t.headersFor(VIEWERS.store.login)), 'x-orgscope-ticket': 'eyJ.x.y' }),
+      /report ticket/,
+    ],
   ];
 
   for (const [name, headers, message] of cases) {

@@ -32,7 +32,10 @@ describe('logs', () => {
     await t.query(VIEWERS.store.login, tableQuery('SELECT count(*) FROM survey_responses'));
     await t.query(VIEWERS.store.login, tableQuery('SELECT no_such_column FROM survey_responses'));
     await fetch(`${t.url}/api/query`, { method: 'POST', headers: { ...headers, 'x-orgscope-key': `${t.routeKey}x` } });
-    await fetch(`${t.url}/api/query`, { method: 'POST', headers: { ...headers, 'x-grafana-id': `${headers['x-grafana-id']}x` } });
+    await fetch(`${t.url}/api/query`, {
+      method: 'POST',
+      headers: { ...headers, 'x-grafana-id': `${headers['x-grafana-id']}x` },
+    });
 
     const records = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string; status?: number });
     const requests = records.filter((r) => r.msg === 'request');

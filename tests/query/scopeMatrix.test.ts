@@ -57,27 +57,36 @@ describe.each([
         expect(rowsOf(answer.body).map((r) => r.code)).toEqual([...viewer.sees].sort());
       });
 
-      it(viewer.contacts ? 'sees customer contact details unmasked' : 'sees customer contact details masked', async () => {
-        const answer = await t.query(viewer.login, tableQuery('SELECT customer_name, customer_phone, customer_email FROM survey_responses'));
-        const rows = rowsOf(answer.body);
-        const expectedCount = viewer.sees.reduce((sum, code) => sum + (RESPONSES[code as UnitCode] ?? 0), 0);
-        expect(rows).toHaveLength(expectedCount);
-        for (const row of rows) {
-          if (viewer.contacts) {
-            expect(row.customer_name).toMatch(/^Customer S\d-\d+$/);
-            expect(row.customer_phone).toMatch(/^1380000\d{4}$/);
-          } else {
-            expect(row.customer_name).toBe('C***');
-            expect(row.customer_phone).toMatch(/^138\*+\d{4}$/);
-            expect(row.customer_email).toMatch(/^c\*\*\*@/);
+      it(
+        viewer.contacts ? 'sees customer contact details unmasked' : 'sees customer contact details masked',
+        async () => {
+          const answer = await t.query(
+            viewer.login,
+            tableQuery('SELECT customer_name, customer_phone, customer_email FROM survey_responses'),
+          );
+          const rows = rowsOf(answer.body);
+          const expectedCount = viewer.sees.reduce((sum, code) => sum + (RESPONSES[code as UnitCode] ?? 0), 0);
+          expect(rows).toHaveLength(expectedCount);
+          for (const row of rows) {
+            if (viewer.contacts) {
+              expect(row.customer_name).toMatch(/^Customer S\d-\d+$/);
+              expect(row.customer_phone).toMatch(/^1380000\d{4}$/);
+            } else {
+              expect(row.customer_name).toBe('C***');
+              expect(row.customer_phone).toMatch(/^138\*+\d{4}$/);
+              expect(row.customer_email).toMatch(/^c\*\*\*@/);
+            }
           }
-        }
-      });
+        },
+      );
     });
   }
 
   it('head office counts match the whole chain without any filter', async () => {
-    const answer = await t.query(VIEWERS.headOffice.login, tableQuery('SELECT count(*) AS n, sum(nps) AS total FROM survey_responses'));
+    const answer = await t.query(
+      VIEWERS.headOffice.login,
+      tableQuery('SELECT count(*) AS n, sum(nps) AS total FROM survey_responses'),
+    );
     const all = Object.values(RESPONSES).reduce((a, b) => a + b, 0);
     expect(rowsOf(answer.body)).toEqual([{ n: all, total: 1 * 10 + 3 * 1 + 6 * 2 + 9 * 3 + 12 * 4 }]);
   });
@@ -93,9 +102,17 @@ describe.each([
   it('whoami tells each viewer their scope as a person reads it', async () => {
     const whoami = async (login: string) => {
       const response = await fetch(`${t.url}/api/whoami`, { headers: await t.headersFor(login) });
-      return (await response.json()) as { mapped: boolean; scope: { summary: string; storeCount: number; coversAll: boolean }; message?: string };
+      return (await response.json()) as {
+        mapped: boolean;
+        scope: { summary: string; storeCount: number; coversAll: boolean };
+        message?: string;
+      };
     };
-    expect((await whoami(VIEWERS.region.login)).scope).toMatchObject({ summary: 'Region East, 3 stores', storeCount: 3, coversAll: false });
+    expect((await whoami(VIEWERS.region.login)).scope).toMatchObject({
+      summary: 'Region East, 3 stores',
+      storeCount: 3,
+      coversAll: false,
+    });
     expect((await whoami(VIEWERS.store.login)).scope).toMatchObject({ summary: 'Store One', storeCount: 1 });
     expect((await whoami(VIEWERS.headOffice.login)).scope).toMatchObject({ coversAll: true, storeCount: 4 });
     expect((await whoami(VIEWERS.teamMapped.login)).scope).toMatchObject({ summary: 'Region West, 1 store' });

@@ -41,13 +41,34 @@ export const ROLES = [
 /** Viewers of every kind, what they are mapped to, and the units they must see. */
 export const VIEWERS = {
   headOffice: { login: 'hq.analyst', units: ['HQ'], role: 'analyst', sees: UNITS.map((u) => u.code), contacts: false },
-  region: { login: 'east.manager', units: ['EAST'], role: 'region_manager', sees: ['EAST', 'EAST-A', 'EAST-B', 'S1', 'S2', 'S3'], contacts: false },
-  area: { login: 'east-a.lead', units: ['EAST-A'], role: 'region_manager', sees: ['EAST-A', 'S1', 'S2'], contacts: false },
+  region: {
+    login: 'east.manager',
+    units: ['EAST'],
+    role: 'region_manager',
+    sees: ['EAST', 'EAST-A', 'EAST-B', 'S1', 'S2', 'S3'],
+    contacts: false,
+  },
+  area: {
+    login: 'east-a.lead',
+    units: ['EAST-A'],
+    role: 'region_manager',
+    sees: ['EAST-A', 'S1', 'S2'],
+    contacts: false,
+  },
   store: { login: 'store.s1', units: ['S1'], role: 'store_manager', sees: ['S1'], contacts: true },
   multiUnit: { login: 'store.s1s4', units: ['S1', 'S4'], role: 'store_manager', sees: ['S1', 'S4'], contacts: true },
-  teamMapped: { login: 'west.lead', units: [], role: 'region_manager', sees: ['WEST', 'WEST-A', 'S4'], contacts: false },
+  teamMapped: {
+    login: 'west.lead',
+    units: [],
+    role: 'region_manager',
+    sees: ['WEST', 'WEST-A', 'S4'],
+    contacts: false,
+  },
   unmapped: { login: 'nobody', units: [], role: null, sees: [], contacts: false },
-} as const satisfies Record<string, { login: string; units: readonly UnitCode[]; role: string | null; sees: readonly UnitCode[]; contacts: boolean }>;
+} as const satisfies Record<
+  string,
+  { login: string; units: readonly UnitCode[]; role: string | null; sees: readonly UnitCode[]; contacts: boolean }
+>;
 
 export const TEAM = { name: 'West Leads', unit: 'WEST', role: 'region_manager', members: ['west.lead'] } as const;
 export const ADMIN = { login: 'chain.admin', name: 'Chain Admin', email: 'admin@chain.example' } as const;
@@ -86,10 +107,17 @@ async function arrangePeople(admin: pg.Pool, ids: Record<UnitCode, number>): Pro
       [person, team, ids[unit], role],
     );
   for (const viewer of Object.values(VIEWERS)) {
-    await admin.query('INSERT INTO orgscope.person (login, email, name) VALUES ($1, $2, $1)', [viewer.login, `${viewer.login}@chain.example`]);
+    await admin.query('INSERT INTO orgscope.person (login, email, name) VALUES ($1, $2, $1)', [
+      viewer.login,
+      `${viewer.login}@chain.example`,
+    ]);
     for (const unit of viewer.units) await map(viewer.login, null, unit, viewer.role!);
   }
-  await admin.query('INSERT INTO orgscope.person (login, email, name) VALUES ($1, $2, $3)', [ADMIN.login, ADMIN.email, ADMIN.name]);
+  await admin.query('INSERT INTO orgscope.person (login, email, name) VALUES ($1, $2, $3)', [
+    ADMIN.login,
+    ADMIN.email,
+    ADMIN.name,
+  ]);
   await map(ADMIN.login, null, 'HQ', 'cx_admin');
   await admin.query('INSERT INTO orgscope.team (name) VALUES ($1)', [TEAM.name]);
   await map(null, TEAM.name, TEAM.unit, TEAM.role);

@@ -71,7 +71,10 @@ export function openDatabases(adminUrl: string, options: { password: string; que
       application_name: 'orgscope-query',
       idleTimeoutMillis: 60_000,
     });
-  const query = Object.fromEntries(SHAPES.map((shape) => [shape, queryPool(QUERY_ROLES[shape])])) as Record<ScopeShape, pg.Pool>;
+  const query = Object.fromEntries(SHAPES.map((shape) => [shape, queryPool(QUERY_ROLES[shape])])) as Record<
+    ScopeShape,
+    pg.Pool
+  >;
   const all = [admin, ...Object.values(query)];
   for (const pool of all) {
     // An idle client that errors (server restart) is removed by pg; without a listener Node would crash.

@@ -25,14 +25,23 @@ function toOrgscopeError(error: unknown, request: FastifyRequest): OrgscopeError
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new OrgscopeError('bad_request', `The body is not valid JSON (${fastifyError.message}); send a JSON object.`);
+      return new OrgscopeError(
+        'bad_request',
+        `The body is not valid JSON (${fastifyError.message}); send a JSON object.`,
+      );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new OrgscopeError('payload_too_large', 'The body is larger than the distributor accepts (BODY_LIMIT_BYTES).');
+      return new OrgscopeError(
+        'payload_too_large',
+        'The body is larger than the distributor accepts (BODY_LIMIT_BYTES).',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new OrgscopeError('bad_request', 'Send the body as application/json.');
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return new OrgscopeError('bad_request', fastifyError.message ?? 'Bad request');
   }
-  return new OrgscopeError('internal', `Internal error: the distributor's log has the details under request id ${request.id}.`);
+  return new OrgscopeError(
+    'internal',
+    `Internal error: the distributor's log has the details under request id ${request.id}.`,
+  );
 }

@@ -9,7 +9,10 @@ const MAX_SQL_CHARS = 100_000;
 const instant = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const date = typeof value === 'number' || /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `"${String(value).slice(0, 40)}" is not epoch milliseconds or an ISO time` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${String(value).slice(0, 40)}" is not epoch milliseconds or an ISO time`,
+    });
     return z.NEVER;
   }
   return date;
@@ -19,7 +22,11 @@ const panelQuery = z.object({
   refId: z.string().min(1).max(64),
   rawSql: z.string().max(MAX_SQL_CHARS, `must be at most ${MAX_SQL_CHARS} characters`),
   format: z.enum(['table', 'time_series']).default('table'),
-  intervalMs: z.number().positive().max(365 * 24 * 3600 * 1000).default(60_000),
+  intervalMs: z
+    .number()
+    .positive()
+    .max(365 * 24 * 3600 * 1000)
+    .default(60_000),
   maxDataPoints: z.number().int().positive().max(1_000_000).optional(),
 });
 
@@ -41,7 +48,9 @@ export function parseQueryRequest(body: unknown): QueryRequest {
   const result = queryBody.safeParse(body);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    throw new OrgscopeError('bad_request', `The query request is not valid: ${problems.join('; ')}`, { details: problems });
+    throw new OrgscopeError('bad_request', `The query request is not valid: ${problems.join('; ')}`, {
+      details: problems,
+    });
   }
   const refIds = result.data.queries.map((q) => q.refId);
   if (new Set(refIds).size !== refIds.length) {

@@ -59,12 +59,22 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    replyWithError(new OrgscopeError('not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`), request, reply),
+    replyWithError(
+      new OrgscopeError('not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`),
+      request,
+      reply,
+    ),
   );
   app.addHook('onRequest', async (request) => authenticate(deps, request));
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), viewer: request.viewer?.login },
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        viewer: request.viewer?.login,
+      },
       'request',
     );
   });

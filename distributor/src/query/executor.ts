@@ -23,7 +23,6 @@ export interface QueryResult {
 // Cancelled from outside if PostgreSQL's own statement_timeout has not ended the query by then.
 const CANCEL_GRACE_MS = 1000;
 
-
 /**
  * Runs one untrusted read statement under a viewer's scope: as a query role, in a read-only
  * transaction that carries the signed scope token, with a timeout that the SQL cannot lift and limits
@@ -31,9 +30,7 @@ const CANCEL_GRACE_MS = 1000;
  * setting the SQL changed, so the connection goes back to the pool clean.
  */
 export class ScopedExecutor {
-  constructor(
-    private readonly deps: { databases: Databases; scopeSecret: Buffer; limits: QueryLimits; log: Logger },
-  ) {}
+  constructor(private readonly deps: { databases: Databases; scopeSecret: Buffer; limits: QueryLimits; log: Logger }) {}
 
   async run(scope: Scope, sql: string): Promise<QueryResult> {
     assertReadStatement(sql);
@@ -185,7 +182,8 @@ function approximateBytes(row: unknown[]): number {
   let total = 0;
   for (const value of row) {
     if (typeof value === 'string') total += value.length;
-    else if (value !== null && typeof value === 'object' && !(value instanceof Date)) total += JSON.stringify(value).length;
+    else if (value !== null && typeof value === 'object' && !(value instanceof Date))
+      total += JSON.stringify(value).length;
     else total += 8;
   }
   return total;

@@ -43,7 +43,14 @@ export class PanelQueries {
     try {
       const expanded = expandMacros(query.rawSql, { range, intervalMs: query.intervalMs });
       const result = await this.deps.limiter.run(viewer, () => this.deps.executor.run(scope, expanded.sql));
-      const frames = toDataFrames({ ...result, refId: query.refId, format: query.format, executedSql: expanded.sql, fill: expanded.fill, range });
+      const frames = toDataFrames({
+        ...result,
+        refId: query.refId,
+        format: query.format,
+        executedSql: expanded.sql,
+        fill: expanded.fill,
+        range,
+      });
       if (notice) addNotice(frames, notice);
       this.deps.log.debug({ refId: query.refId, rows: result.rows.length, ms: elapsed(started) }, 'query answered');
       return { status: 200, frames };

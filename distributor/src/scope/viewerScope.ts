@@ -29,10 +29,16 @@ export async function scopeOf(
   const ticket = headers[TICKET_HEADER];
   if (ticket === undefined) return source.cache.get(viewer, () => resolveScope(source.admin, viewer));
   const isReportAccount =
-    source.reportServiceAccount !== undefined && viewer.kind === 'service-account' && viewer.login === source.reportServiceAccount;
+    source.reportServiceAccount !== undefined &&
+    viewer.kind === 'service-account' &&
+    viewer.login === source.reportServiceAccount;
   if (!isReportAccount || !source.verifyTicket) {
-    throw new OrgscopeError('unauthenticated', 'A report ticket is honoured only for the report service account (REPORT_SERVICE_ACCOUNT_LOGIN).');
+    throw new OrgscopeError(
+      'unauthenticated',
+      'A report ticket is honoured only for the report service account (REPORT_SERVICE_ACCOUNT_LOGIN).',
+    );
   }
-  if (typeof ticket !== 'string') throw new OrgscopeError('unauthenticated', 'Send exactly one X-Orgscope-Ticket header.');
+  if (typeof ticket !== 'string')
+    throw new OrgscopeError('unauthenticated', 'Send exactly one X-Orgscope-Ticket header.');
   return source.verifyTicket(ticket);
 }
