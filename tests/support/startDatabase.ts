@@ -11,7 +11,6 @@ import { migrate } from '../../distributor/src/db/migrate.js';
 import { TEMPLATE_DATABASE } from './database.js';
 
 declare global {
-  // eslint-disable-next-line no-var
   var orgscopeEmbedded: EmbeddedServer | undefined;
 }
 

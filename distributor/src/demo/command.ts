@@ -20,14 +20,15 @@ export async function generateDemoCommand(args: string[], io: CommandIo): Promis
     const { values } = parseArgs({
       args,
       options: {
-        responses: { type: 'string', default: '20000' },
-        seed: { type: 'string', default: '42' },
+        responses: { type: 'string' },
+        seed: { type: 'string' },
         replace: { type: 'boolean', default: false },
       },
     });
+    const defaults = loadDemoSettings();
     options = {
-      responses: wholeNumber('--responses', values.responses),
-      seed: wholeNumber('--seed', values.seed),
+      responses: values.responses === undefined ? defaults.responses : wholeNumber('--responses', values.responses),
+      seed: values.seed === undefined ? defaults.seed : wholeNumber('--seed', values.seed),
       replace: values.replace,
     };
   } catch (error) {
