@@ -1,4 +1,5 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 import type { Config } from '../config.js';
 import { OrgscopeError, unauthenticated } from '../errors.js';
@@ -7,6 +8,13 @@ import { quoted } from './headers.js';
 
 /** Leeway for `exp`, `nbf` and `iat` between Grafana's clock and ours. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * Grafana reuses an ID token until shortly before it expires, so a dashboard's panels all send the
+ * same one. A token that verified is remembered (by its exact text) for this long at most, and never
+ * past its own `exp`.
+ */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_MAX = 10_000;
 /** Grafana sets this `typ` header on ID tokens since 11.1; access tokens carry `at+jwt` instead. */
 const ID_TOKEN_TYPE = 'jwt';
 
@@ -39,9 +47,13 @@ export function createIdTokenVerifier(deps: {
 }): IdTokenVerifier {
   const issuers = expectedIssuers(deps.config.GRAFANA_ISSUER ?? deps.config.GRAFANA_URL);
   const audience = `org:${deps.config.GRAFANA_ORG_ID}`;
+  const verified = new LRUCache<string, { claims: GrafanaIdClaims; until: number }>({ max: VERIFIED_TOKENS_MAX });
 
   return {
     async verify(token) {
+      const now = deps.now().getTime();
+      const hit = verified.get(token);
+      if (hit && hit.until > now) return hit.claims;
       try {
         const { payload } = await jwtVerify(token, deps.resolveKey, {
           algorithms: ['ES256'],
@@ -53,7 +65,9 @@ export function createIdTokenVerifier(deps: {
           currentDate: deps.now(),
         });
         checkIssuedAt(payload, deps.now());
-        return asGrafanaClaims(payload);
+        const claims = asGrafanaClaims(payload);
+        verified.set(token, { claims, until: Math.min(now + VERIFIED_TOKEN_TTL_MS, (claims.exp ?? 0) * 1000) });
+        return claims;
       } catch (error) {
         throw explain(error, { issuers, audience });
       }

@@ -35,15 +35,14 @@ export class ScopedExecutor {
   async run(scope: Scope, sql: string): Promise<QueryResult> {
     assertReadStatement(sql);
     const client = await this.poolFor(scope).connect();
-    let broken: Error | undefined;
     try {
       await this.begin(client, scope);
       return await this.withCancelTimer(client, () => this.fetch(client, sql));
     } catch (error) {
       throw this.explain(error);
     } finally {
-      broken = await rollback(client);
-      client.release(broken);
+      // The answer does not wait for the rollback; the connection returns to the pool only after it.
+      void rollback(client).then((broken) => client.release(broken));
     }
   }
 
