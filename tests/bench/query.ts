@@ -8,6 +8,7 @@ import { loadConfig } from '../../distributor/src/config.js';
 import { expandMacros } from '../../distributor/src/query/macros.js';
 import { startGrafanaStandIn } from '../support/grafanaStandIn.js';
 import { benchDatabase } from './benchDatabase.js';
+import { createPoster } from './httpClient.js';
 import { fixed, summarize, timed } from './stats.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
@@ -70,6 +71,7 @@ export async function run(): Promise<void> {
   });
   const distributor = await startDistributor({ config, log: pino({ level: 'warn' }), databaseUrl: database.url });
   // The analyst's own connection: search_path cx, as the query roles have it.
+  const post = createPoster(distributor.url, CONCURRENCY);
   const direct = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, options: '-c search_path=cx,public' });
   try {
     const end = await dataEnd(direct);
@@ -129,7 +131,7 @@ export async function run(): Promise<void> {
         );
       }
     }
-    await throughput(distributor.url, config.ROUTE_KEY!, grafana, end);
+    await throughput(post, config.ROUTE_KEY!, grafana, end);
     console.log(
       `\nPeak resident memory of the benchmark process (distributor inside it): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
@@ -142,7 +144,7 @@ export async function run(): Promise<void> {
 }
 
 async function throughput(
-  url: string,
+  post: ReturnType<typeof createPoster>,
   routeKey: string,
   grafana: Awaited<ReturnType<typeof startGrafanaStandIn>>,
   end: number,
@@ -165,13 +167,13 @@ async function throughput(
         });
         latencies.push(
           await timed(async () => {
-            const response = await fetch(`${url}/api/query`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-orgscope-key': routeKey, 'x-grafana-id': token },
+            const response = await post(
+              '/api/query',
+              { 'content-type': 'application/json', 'x-orgscope-key': routeKey, 'x-grafana-id': token },
               body,
-            });
-            if (response.status !== 200) throw new Error(`query failed: ${await response.text()}`);
-            await response.json();
+            );
+            if (response.status !== 200) throw new Error(`query failed: ${response.text}`);
+            JSON.parse(response.text);
           }),
         );
       }
