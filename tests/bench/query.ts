@@ -105,13 +105,9 @@ export async function run(): Promise<void> {
           },
         ).sql;
         const viaApi = async () => {
-          const response = await fetch(`${distributor.url}/api/query`, {
-            method: 'POST',
-            headers: await headers(),
-            body,
-          });
-          if (response.status !== 200) throw new Error(`query failed: ${await response.text()}`);
-          await response.json();
+          const response = await post('/api/query', await headers(), body);
+          if (response.status !== 200) throw new Error(`query failed: ${response.text}`);
+          JSON.parse(response.text);
         };
         const viaPg = () => direct.query(directSql);
         const a: number[] = [];
