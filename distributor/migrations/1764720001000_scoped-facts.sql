@@ -78,8 +78,9 @@ LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_s
   SELECT CASE WHEN cardinality(ids) = 1 THEN ids[1] END FROM orgscope_scope.unit_ids() ids
 $$;
 
--- The units in scope as a bit string: bit n is set when unit n is in scope.
-CREATE FUNCTION orgscope_scope.unit_bits() RETURNS varbit
+-- The units in scope as a bit string: bit n is set when unit n is in scope. Returned as bit (of any
+-- length) because get_bit takes bit: a varbit would be cast for every row.
+CREATE FUNCTION orgscope_scope.unit_bits() RETURNS bit
 LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, orgscope_scope AS $$
   SELECT coalesce((orgscope_scope.claims() ->> 'bits')::varbit, B'')
 $$;
@@ -189,7 +190,7 @@ BEGIN
       USING (unit_id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]))$p$, t);
     -- One bit per row, whatever the number of units; a unit beyond the bit string is out of scope.
     EXECUTE format($p$CREATE POLICY wide ON %s FOR SELECT TO orgscope_query_wide
-      USING (CASE WHEN unit_id < bit_length((SELECT orgscope_scope.unit_bits()))
+      USING (CASE WHEN unit_id < length((SELECT orgscope_scope.unit_bits()))
                   THEN get_bit((SELECT orgscope_scope.unit_bits()), unit_id) = 1 ELSE false END)$p$, t);
     EXECUTE format($p$CREATE POLICY whole_chain ON %s FOR SELECT TO orgscope_query_all
       USING ((SELECT orgscope_scope.covers_all()))$p$, t);
@@ -208,7 +209,7 @@ CREATE POLICY one_unit ON orgscope.org_unit FOR SELECT TO orgscope_query_unit
 CREATE POLICY scoped ON orgscope.org_unit FOR SELECT TO orgscope_query
   USING (id = ANY ((SELECT orgscope_scope.unit_ids())::integer[]));
 CREATE POLICY wide ON orgscope.org_unit FOR SELECT TO orgscope_query_wide
-  USING (CASE WHEN id < bit_length((SELECT orgscope_scope.unit_bits()))
+  USING (CASE WHEN id < length((SELECT orgscope_scope.unit_bits()))
               THEN get_bit((SELECT orgscope_scope.unit_bits()), id) = 1 ELSE false END);
 CREATE POLICY whole_chain ON orgscope.org_unit FOR SELECT TO orgscope_query_all
   USING ((SELECT orgscope_scope.covers_all()));
