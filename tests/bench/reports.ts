@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { ReportEngine } from '../../distributor/src/reports/engine.js';
 import { createMailer } from '../../distributor/src/reports/mail/mailer.js';
 import { createReportMetrics } from '../../distributor/src/reports/metrics.js';
 import { BrowserPool } from '../../distributor/src/reports/render/browserPool.js';
-import { renderDashboard } from '../../distributor/src/reports/render/renderer.js';
+import { renderDashboard, type RenderResult } from '../../distributor/src/reports/render/renderer.js';
 import { scheduleInputSchema } from '../../distributor/src/reports/schedule.js';
 import { saveSchedule } from '../../distributor/src/reports/scheduleStore.js';
 import { loadReportSettings } from '../../distributor/src/reports/settings.js';
@@ -24,6 +23,7 @@ import type { Scope } from '../../distributor/src/scope/types.js';
 import { startDashboardStandIn } from '../support/dashboardStandIn.js';
 import { startGrafanaStandIn } from '../support/grafanaStandIn.js';
 import { startSmtpServer } from '../support/smtpServer.js';
+import { mailOnly, sampleMemory, stepMeans } from '../reports/benchParts.js';
 import { benchDatabase } from './benchDatabase.js';
 import { fixed } from './stats.js';
 
@@ -47,6 +47,7 @@ export async function run(): Promise<void> {
   const database = await benchDatabase(Number(process.env.BENCH_REPORT_RESPONSES ?? 20_000));
   const url = await freshCopy(database.url);
   const admin = new pg.Pool({ connectionString: url, max: 6 });
+  admin.on('error', (error) => console.error(`benchmark database connection lost: ${error.message}`));
   const stores = await arrangeRecipients(admin);
   const grafana = await startGrafanaStandIn();
   const config = loadConfig({
@@ -108,6 +109,7 @@ export async function run(): Promise<void> {
     console.log('| run | open page | navigate | wait | capture PNG | capture PDF | total |');
     console.log('|---|---|---|---|---|---|---|');
     for (const line of steps) console.log(line);
+    if (sample) console.log(`\n${await mailOnly(smtp.url, sample, 400)}`);
     console.log(`\nEmails received by the SMTP server: ${smtp.count()}.`);
   } finally {
     await smtp.close();
@@ -150,16 +152,8 @@ interface Setup {
 }
 
 const steps: string[] = [];
-
-/** Mean seconds of each render step, from the render histogram. */
-async function stepMeans(metrics: ReturnType<typeof createReportMetrics>): Promise<string> {
-  const values = (await metrics.renderStep.get()).values;
-  const of = (step: string, suffix: string) =>
-    values.find((v) => v.labels.step === step && v.metricName?.endsWith(suffix))?.value ?? 0;
-  return ['open', 'navigate', 'wait', 'capture_png', 'capture_pdf', 'total']
-    .map((step) => fixed(of(step, '_sum') / Math.max(of(step, '_count'), 1), 3))
-    .join(' | ');
-}
+/** The last render made, for the mail-only measurement. */
+let sample: RenderResult | undefined;
 
 async function measure(name: string, setup: Setup): Promise<{ wallSeconds: number; renders: number }> {
   const settings = loadReportSettings({
@@ -191,8 +185,8 @@ async function measure(name: string, setup: Setup): Promise<{ wallSeconds: numbe
     metrics,
     resolveScope: resolve,
     mailer: createMailer({ smtpUrl: setup.smtpUrl, connections: 4, log }),
-    render: (request) =>
-      renderDashboard(request, {
+    render: async (request) =>
+      (sample = await renderDashboard(request, {
         pool,
         log,
         metrics,
@@ -200,7 +194,7 @@ async function measure(name: string, setup: Setup): Promise<{ wallSeconds: numbe
         timeoutMs: settings.REPORT_RENDER_TIMEOUT_MS,
         waitCapMs: settings.REPORT_RENDER_WAIT_CAP_MS,
         viewportWidth: settings.REPORT_VIEWPORT_WIDTH,
-      }),
+      })),
     ticketSecret: SECRET,
     clock: () => new Date(),
   });
@@ -287,52 +281,5 @@ async function waitDone(admin: pg.Pool, occurrenceId: string): Promise<void> {
     );
     if (rows[0]?.state === 'done') return;
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/**
- * Peak memory of this process and of the Chromium browsers with their child processes, sampled every
- * 250 ms, as proportional set size (shared pages split between the processes that share them, so
- * Chromium's many processes are not counted several times over). PostgreSQL is left out.
- */
-function sampleMemory(roots: () => number[]): { stop(): string } {
-  let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, pss(roots()))), 250);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return String(Math.round(peak / 1024 / 1024));
-    },
-  };
-}
-
-function pss(roots: number[]): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    const stat = readOrEmpty(`/proc/${entry}/stat`);
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
-  // The node process counts alone; each browser counts with its renderer and helper processes.
-  let total = pssOf(roots[0]!);
-  for (const pending = roots.slice(1); pending.length > 0;) {
-    const pid = pending.pop()!;
-    total += pssOf(pid);
-    pending.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
-function pssOf(pid: number): number {
-  const kb = /^Pss:\s+(\d+) kB/m.exec(readOrEmpty(`/proc/${pid}/smaps_rollup`));
-  return kb ? Number(kb[1]) * 1024 : 0;
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    // The process ended while it was being read.
-    return '';
   }
 }

@@ -61,7 +61,9 @@ export class ReportEngine {
     await this.boss.work<{ occurrenceId: string }>(OCCURRENCE_QUEUE, poll, ([job]) =>
       fanOutOccurrence(this.run, job!.data.occurrenceId),
     );
-    for (let n = 0; n <= s.REPORT_RENDER_CONCURRENCY; n += 1) {
+    // A group job renders, then mails its recipients; twice as many workers as browsers keep every
+    // browser rendering while other jobs mail.
+    for (let n = 0; n < s.REPORT_RENDER_CONCURRENCY * 2 + 1; n += 1) {
       await this.boss.work<{ occurrenceId: string; key: string }>(GROUP_QUEUE, poll, ([job]) =>
         runGroup(this.run, job!.data.occurrenceId, job!.data.key),
       );
