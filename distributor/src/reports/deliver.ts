@@ -62,7 +62,10 @@ async function deliverOne(deps: RunDeps, work: GroupWork, delivery: ledger.Deliv
   }
 }
 
-/** One attempt, ledger before and after, holding an SMTP connection. Returns the reason to retry, if any. */
+/**
+ * One attempt, ledger before and after, holding an SMTP connection. Returns the reason to retry, if
+ * any. The attempt number fences every write: a worker that lost its job to another cannot finish.
+ */
 async function attemptOnce(
   deps: RunDeps,
   delivery: ledger.Delivery,
@@ -70,22 +73,26 @@ async function attemptOnce(
   attempt: number,
   log: Logger,
 ): Promise<string | undefined> {
-  if (!(await ledger.markSending(deps.admin, delivery))) return undefined;
-  const outcome = await deps.mailer.send(email);
+  const fence = await ledger.markSending(deps.admin, delivery);
+  if (fence === undefined) return undefined;
+  const outcome = await deps.mailer.send(email, async () => {
+    if (!(await ledger.markHandedOver(deps.admin, delivery, fence)))
+      throw new Error('the delivery was taken over by another worker');
+  });
   deps.metrics.deliveries.inc({ state: outcome.state });
 
   if (outcome.state === 'sent') {
-    await ledger.markOutcome(deps.admin, delivery, 'sent', { response: outcome.response });
+    await ledger.markOutcome(deps.admin, delivery, fence, 'sent', { response: outcome.response });
     log.info({ state: 'sent', attempt }, 'report delivered');
     return undefined;
   }
   if (outcome.state === 'retry' && attempt < deps.settings.REPORT_MAIL_ATTEMPTS) {
-    await ledger.markOutcome(deps.admin, delivery, 'pending', { error: outcome.reason });
+    await ledger.markOutcome(deps.admin, delivery, fence, 'pending', { error: outcome.reason });
     return outcome.reason;
   }
   const state = outcome.state === 'retry' ? 'failed' : outcome.state;
   const error = outcome.state === 'retry' ? `gave up after ${attempt} attempts: ${outcome.reason}` : outcome.reason;
-  await ledger.markOutcome(deps.admin, delivery, state, { error });
+  await ledger.markOutcome(deps.admin, delivery, fence, state, { error });
   log.warn({ state, attempt, reason: error }, 'report not delivered');
   return undefined;
 }

@@ -131,13 +131,16 @@ const DELIVERY = `occurrence_id AS "occurrenceId", person_id AS "personId", logi
   state, attempts, message_id AS "messageId", last_error AS "lastError", smtp_response AS "smtpResponse"`;
 
 /**
- * Deliveries of one scope group that still need sending. A row left in 'sending' belonged to a
- * worker that died mid-send: the server may have accepted it, so it becomes 'unknown', never resent.
+ * Deliveries of one scope group that still need sending. A row left in 'sending' belonged to a worker
+ * that died mid-send. If its message had not been handed over in full, the server cannot have
+ * accepted it: it is pending again. If it had, the server may have accepted it: 'unknown', never resent.
  */
 export async function claimGroup(db: pg.Pool, occurrenceId: string, key: string): Promise<Delivery[]> {
   await db.query(
-    `UPDATE orgscope_report.delivery SET state = 'unknown', updated_at = now(),
-       last_error = 'the worker stopped while sending; the server may have accepted the message'
+    `UPDATE orgscope_report.delivery SET updated_at = now(),
+       state = CASE WHEN handed_over_at IS NULL THEN 'pending' ELSE 'unknown' END,
+       last_error = CASE WHEN handed_over_at IS NULL THEN 'the worker stopped before the message was sent'
+                         ELSE 'the worker stopped after the message was handed over; the server may have accepted it' END
      WHERE occurrence_id = $1 AND scope_key = $2 AND state = 'sending'`,
     [occurrenceId, key],
   );
@@ -158,28 +161,42 @@ export async function pendingGroups(db: pg.Pool, occurrenceId: string): Promise<
   return rows.map((row) => row.key);
 }
 
-/** pending → sending, written before the message leaves. False if someone else has it. */
-export async function markSending(db: pg.Pool, d: Delivery): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE orgscope_report.delivery SET state = 'sending', attempts = attempts + 1, updated_at = now()
-     WHERE occurrence_id = $1 AND person_id = $2 AND state = 'pending'`,
+/**
+ * pending → sending, written before the message leaves. Returns the attempt number, which fences the
+ * later writes of this attempt; undefined if someone else has the delivery.
+ */
+export async function markSending(db: pg.Pool, d: Delivery): Promise<number | undefined> {
+  const { rows } = await db.query<{ attempts: number }>(
+    `UPDATE orgscope_report.delivery SET state = 'sending', attempts = attempts + 1, handed_over_at = NULL, updated_at = now()
+     WHERE occurrence_id = $1 AND person_id = $2 AND state = 'pending' RETURNING attempts`,
     [d.occurrenceId, d.personId],
+  );
+  return rows[0]?.attempts;
+}
+
+/** Written after the whole message went to the connection and before the end of DATA. False when fenced off. */
+export async function markHandedOver(db: pg.Pool, d: Delivery, attempt: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE orgscope_report.delivery SET handed_over_at = now()
+     WHERE occurrence_id = $1 AND person_id = $2 AND state = 'sending' AND attempts = $3`,
+    [d.occurrenceId, d.personId, attempt],
   );
   return rowCount === 1;
 }
 
-/** sending → sent | failed | unknown | pending (a transient failure, to be retried). */
+/** sending → sent | failed | unknown | pending (a transient failure, to be retried), for this attempt only. */
 export async function markOutcome(
   db: pg.Pool,
   d: Delivery,
+  attempt: number,
   state: Exclude<DeliveryState, 'sending'>,
   detail: { error?: string; response?: string },
 ): Promise<void> {
   await db.query(
     `UPDATE orgscope_report.delivery SET state = $3, last_error = $4, smtp_response = coalesce($5, smtp_response),
        updated_at = now(), sent_at = CASE WHEN $3 = 'sent' THEN now() END
-     WHERE occurrence_id = $1 AND person_id = $2 AND state = 'sending'`,
-    [d.occurrenceId, d.personId, state, detail.error ?? null, detail.response ?? null],
+     WHERE occurrence_id = $1 AND person_id = $2 AND state = 'sending' AND attempts = $6`,
+    [d.occurrenceId, d.personId, state, detail.error ?? null, detail.response ?? null, attempt],
   );
 }
 

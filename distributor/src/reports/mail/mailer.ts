@@ -24,7 +24,12 @@ export interface Mailer {
    * one, so a crash leaves as 'unknown' just the messages really on the wire, not those queued.
    */
   acquire(): Promise<() => void>;
-  send(email: ReportEmail): Promise<SendOutcome>;
+  /**
+   * Sends one email. `beforeEnd` runs once the whole message has been handed to the connection and
+   * before the end of DATA is sent; if it fails (the attempt was fenced off) the message is abandoned
+   * before the server could accept it.
+   */
+  send(email: ReportEmail, beforeEnd?: () => Promise<void>): Promise<SendOutcome>;
   close(): void;
 }
 
@@ -54,10 +59,24 @@ export function createMailer(options: { smtpUrl: string; connections: number; lo
   const slots = new Slots(options.connections);
   return {
     acquire: () => slots.acquire(),
-    async send(email) {
+    async send(email, beforeEnd) {
       const raw = await buildRaw(email);
       let handedOver = false;
-      const source = Readable.from([raw]).on('end', () => (handedOver = true));
+      // The message goes out when nodemailer first reads; its next read means all of it went to the
+      // connection. Only then does `beforeEnd` run, and only after it does the source end, which is
+      // what lets nodemailer send the end of DATA.
+      let reads = 0;
+      const source = new Readable({
+        read() {
+          reads += 1;
+          if (reads === 1) this.push(raw);
+          if (reads !== 2) return;
+          (beforeEnd ?? (async () => undefined))().then(
+            () => this.push(null),
+            (error: unknown) => this.destroy(error as Error),
+          );
+        },
+      }).on('end', () => (handedOver = true));
       try {
         const info = await transport.sendMail({ envelope: { from: email.from, to: [email.to] }, raw: source });
         return { state: 'sent', response: String(info.response ?? '') };
