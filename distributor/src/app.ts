@@ -8,6 +8,7 @@ import { openDatabases, prepareQueryRoles, queryRolePassword, type Databases } f
 import { createServer } from './http/server.js';
 import { ViewerLimiter } from './http/viewerLimiter.js';
 import { createIdentity, identityStartupWarnings } from './identity/index.js';
+import { createReportPipeline, type ReportPipeline } from './reports/pipeline.js';
 import { ScopedExecutor } from './query/executor.js';
 import { PanelQueries } from './query/panelQueries.js';
 import { ScopeCache } from './scope/scopeCache.js';
@@ -28,8 +29,10 @@ export interface DistributorOptions {
   databaseUrl: string;
   /** Used for Grafana's key set and API; tests pass their own. */
   fetch?: typeof fetch;
-  /** Report tickets: given by the report pipeline when it runs in this process. */
+  /** Report tickets without the pipeline (tests): honoured for this service account. */
   tickets?: Pick<ScopeSource, 'verifyTicket' | 'reportServiceAccount'>;
+  /** Runs the report pipeline in this process; its tickets are then the ones honoured. */
+  reports?: Omit<Parameters<typeof createReportPipeline>[0], 'databases' | 'databaseUrl' | 'registry' | 'log'>;
 }
 
 /** Builds every part of the distributor, starts listening, and returns a handle to stop it. */
@@ -42,14 +45,27 @@ export async function startDistributor(options: DistributorOptions): Promise<Dis
   const databases = openDatabases(options.databaseUrl, { password, queryPoolSize: config.QUERY_POOL_SIZE });
   try {
     await prepareQueryRoles(databases.admin, password, config.QUERY_POOL_SIZE * 4 + 10);
-    const app = await buildServer(options, databases);
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const reports = options.reports
+      ? createReportPipeline({
+          ...options.reports,
+          databases,
+          databaseUrl: options.databaseUrl,
+          registry: metrics,
+          log,
+        })
+      : undefined;
+    const app = await buildServer(options, databases, metrics, reports);
     const address = await app.listen({ host: config.HOST, port: config.PORT });
-    log.info({ address }, 'distributor listening');
+    log.info({ address, reports: reports !== undefined }, 'distributor listening');
+    await reports?.start();
     return {
       app,
       databases,
       url: address,
       close: async () => {
+        await reports?.stop();
         await app.close();
         await databases.close();
       },
@@ -60,10 +76,13 @@ export async function startDistributor(options: DistributorOptions): Promise<Dis
   }
 }
 
-async function buildServer(options: DistributorOptions, databases: Databases): Promise<FastifyInstance> {
+async function buildServer(
+  options: DistributorOptions,
+  databases: Databases,
+  metrics: Registry,
+  reports: ReportPipeline | undefined,
+): Promise<FastifyInstance> {
   const { config, log } = options;
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
   const scopeSecret = await readScopeSecret(databases);
   const executor = new ScopedExecutor({
     databases,
@@ -79,7 +98,7 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
   const source: ScopeSource = {
     admin: databases.admin,
     cache: new ScopeCache(config.SCOPE_CACHE_SECONDS * 1000),
-    ...options.tickets,
+    ...(reports?.tickets ?? options.tickets),
   };
   return createServer({
     config,
@@ -89,6 +108,7 @@ async function buildServer(options: DistributorOptions, databases: Databases): P
     identity: createIdentity({ config, log, fetch: options.fetch }),
     scopeOf: (viewer, headers) => scopeOf(source, viewer, headers),
     unmappedMessage: (login) => unmappedMessage(databases.admin, login),
+    plugins: reports ? [reports.routes] : [],
     panelQueries: new PanelQueries({
       executor,
       limiter: new ViewerLimiter(config.QUERY_MAX_CONCURRENT_PER_VIEWER),

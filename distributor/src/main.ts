@@ -1,10 +1,13 @@
-import { startDistributor } from './app.js';
-import { loadConfig } from './config.js';
+import type { Logger } from 'pino';
+
+import { startDistributor, type DistributorOptions } from './app.js';
+import { loadConfig, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { resolveDatabase } from './db/resolveDatabase.js';
 import { OrgscopeError } from './errors.js';
 import { seedDemoOnFirstStart } from './firstStart.js';
 import { createLogger } from './logger.js';
+import { loadReportSettings } from './reports/settings.js';
 import { ensureRouteKey } from './routeKeyFile.js';
 
 // Builds the parts and starts them; nothing else lives here.
@@ -16,7 +19,8 @@ async function main(): Promise<void> {
   const routed = await ensureRouteKey(config, log);
   await migrate(database.url, log);
   await seedDemoOnFirstStart(database.url, routed, log);
-  const distributor = await startDistributor({ config: routed, log, databaseUrl: database.url });
+  const reports = reportsOf(config, log);
+  const distributor = await startDistributor({ config: routed, log, databaseUrl: database.url, reports });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -29,6 +33,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The report pipeline runs when it can: it needs a ticket key and a Grafana service account token. */
+function reportsOf(config: Config, log: Logger): DistributorOptions['reports'] {
+  const settings = loadReportSettings();
+  const { REPORT_TICKET_SECRET: secret, GRAFANA_SERVICE_ACCOUNT_TOKEN: token } = settings;
+  if (!secret || !token) {
+    log.warn('Scheduled reports are off: set REPORT_TICKET_SECRET and GRAFANA_SERVICE_ACCOUNT_TOKEN to turn them on');
+    return undefined;
+  }
+  if (!config.REPORT_SERVICE_ACCOUNT_LOGIN) {
+    log.warn('REPORT_SERVICE_ACCOUNT_LOGIN is not set: report renders will see no rows');
+  }
+  return {
+    settings: { ...settings, REPORT_TICKET_SECRET: secret, GRAFANA_SERVICE_ACCOUNT_TOKEN: token },
+    reportServiceAccount: config.REPORT_SERVICE_ACCOUNT_LOGIN,
+  };
 }
 
 main().catch((error: unknown) => {

@@ -30,6 +30,7 @@ export interface TestDistributorOptions {
   /** Arranges data in the fresh database before the distributor starts. */
   arrange?: (db: TestDatabase) => Promise<void>;
   tickets?: DistributorOptions['tickets'];
+  reports?: DistributorOptions['reports'];
   /** Where the distributor logs; silent unless given (or ORGSCOPE_TEST_LOG names a level). */
   log?: Logger;
 }
@@ -55,6 +56,7 @@ export async function startTestDistributor(options: TestDistributorOptions = {})
     log: options.log ?? pino({ level: process.env.ORGSCOPE_TEST_LOG ?? 'silent' }),
     databaseUrl: db.url,
     tickets: options.tickets,
+    reports: options.reports,
   });
 
   const headersFor = async (user: StandInUser | string) => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import type { Databases } from '../db/pools.js';
 import { OrgscopeError } from '../errors.js';
 import type { PanelQueries } from '../query/panelQueries.js';
 import type { Scope } from '../scope/types.js';
+import { TICKET_HEADER } from '../scope/viewerScope.js';
 import { replyWithError } from './errorReply.js';
 import { parseQueryRequest } from './request.js';
 
@@ -85,6 +86,16 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * Whose share of concurrent queries a request uses: the viewer's, or for the report service account,
+ * the render's (each ticket), so that parallel renders of different recipients do not queue on one cap.
+ */
+function limiterKey(viewer: AuthenticatedViewer, headers: Headers): string {
+  const ticket = headers[TICKET_HEADER];
+  if (typeof ticket !== 'string') return viewer.login;
+  return `${viewer.login}#${createHash('sha256').update(ticket).digest('base64url')}`;
+}
+
 async function authenticate(deps: ServerDeps, request: FastifyRequest): Promise<void> {
   const path = request.url.split('?')[0]!;
   if (OPEN_PATHS.has(path)) return;
@@ -112,7 +123,7 @@ function registerViewerRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const viewer = request.viewer!;
     const scope = await deps.scopeOf(viewer, request.headers);
     const notice = scope.mapped ? undefined : await deps.unmappedMessage(viewer.login);
-    const answer = await deps.panelQueries.answer(body, viewer.login, scope, notice);
+    const answer = await deps.panelQueries.answer(body, limiterKey(viewer, request.headers), scope, notice);
     return reply.status(answer.status).send({ results: answer.results });
   });
 
