@@ -46,7 +46,10 @@ if [ ! -s "$TOKEN_FILE" ]; then
   fi
   api POST "/api/serviceaccounts/$sa/tokens" "{\"name\":\"distributor-$(date +%s)\"}" \
     | sed -n 's/.*"key":"\([^"]*\)".*/\1/p' >"$TOKEN_FILE"
-  chown "${TOKEN_OWNER:-0}" "$TOKEN_FILE"
+  # Grafana's ID tokens name a service account as service-account:<id>; the distributor honours
+  # report tickets only from this one.
+  echo "service-account:$sa" >"$TOKEN_FILE.account"
+  chown "${TOKEN_OWNER:-0}" "$TOKEN_FILE" "$TOKEN_FILE.account"
   chmod 600 "$TOKEN_FILE"
   echo "service account token written to $TOKEN_FILE"
 fi
