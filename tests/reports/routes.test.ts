@@ -79,12 +79,12 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payl
 
 describe('report schedule admin API', () => {
   it('refuses anyone who is not an admin', async () => {
-    const answer = await call('GET', '/api/reports/schedules', undefined, false);
+    const answer = await call('GET', '/api/admin/reports/schedules', undefined, false);
     expect(answer.statusCode).toBe(403);
   });
 
   it('answers 400 listing every problem, and saves nothing', async () => {
-    const answer = await call('POST', '/api/reports/schedules', {
+    const answer = await call('POST', '/api/admin/reports/schedules', {
       ...valid,
       cron: '0 25 * * 1',
       timeZone: 'Asia/Atlantis',
@@ -106,42 +106,42 @@ describe('report schedule admin API', () => {
       ]),
     );
     expect(details).toHaveLength(8);
-    expect((await call('GET', '/api/reports/schedules')).json().schedules).toEqual([]);
+    expect((await call('GET', '/api/admin/reports/schedules')).json().schedules).toEqual([]);
   });
 
   it('names a missing audience and a six-field cron', async () => {
-    const answer = await call('POST', '/api/reports/schedules', { ...valid, cron: '0 0 8 * * 1', audience: {} });
+    const answer = await call('POST', '/api/admin/reports/schedules', { ...valid, cron: '0 0 8 * * 1', audience: {} });
     expect(answer.statusCode).toBe(400);
     expect(answer.json().details).toEqual(['audience: name at least one org unit or one person']);
-    const cron = await call('POST', '/api/reports/schedules', { ...valid, cron: '0 0 8 * * 1' });
+    const cron = await call('POST', '/api/admin/reports/schedules', { ...valid, cron: '0 0 8 * * 1' });
     expect(cron.json().details).toEqual([expect.stringMatching(/must have 5 fields/)]);
   });
 
   it('creates, pauses, resumes, runs, previews and deletes a schedule', async () => {
-    const created = await call('POST', '/api/reports/schedules', valid);
+    const created = await call('POST', '/api/admin/reports/schedules', valid);
     expect(created.statusCode).toBe(201);
     const { id } = created.json().schedule;
     expect(created.json().schedule).toMatchObject({ ...valid, paused: false, source: 'api' });
 
-    expect((await call('POST', `/api/reports/schedules/${id}/pause`)).json().schedule.paused).toBe(true);
-    expect((await call('POST', `/api/reports/schedules/${id}/resume`)).json().schedule.paused).toBe(false);
-    expect((await call('POST', `/api/reports/schedules/${id}/run`)).statusCode).toBe(202);
-    expect((await call('POST', `/api/reports/schedules/${id}/preview`, { login: 'm001-1' })).statusCode).toBe(202);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/pause`)).json().schedule.paused).toBe(true);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/resume`)).json().schedule.paused).toBe(false);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/run`)).statusCode).toBe(202);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'm001-1' })).statusCode).toBe(202);
     expect(engineCalls).toContain(`preview ${id} m001-1 admin@chain.example`);
-    expect((await call('POST', `/api/reports/schedules/${id}/preview`, { login: 'unmapped' })).statusCode).toBe(400);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'unmapped' })).statusCode).toBe(400);
 
-    const changed = await call('PUT', `/api/reports/schedules/${id}`, { ...valid, cron: '30 7 * * 1-5' });
+    const changed = await call('PUT', `/api/admin/reports/schedules/${id}`, { ...valid, cron: '30 7 * * 1-5' });
     expect(changed.json().schedule).toMatchObject({ id, cron: '30 7 * * 1-5' });
-    expect((await call('POST', '/api/reports/schedules', valid)).statusCode).toBe(400);
+    expect((await call('POST', '/api/admin/reports/schedules', valid)).statusCode).toBe(400);
 
-    expect((await call('DELETE', `/api/reports/schedules/${id}`)).statusCode).toBe(204);
-    expect((await call('POST', `/api/reports/schedules/${id}/pause`)).statusCode).toBe(404);
+    expect((await call('DELETE', `/api/admin/reports/schedules/${id}`)).statusCode).toBe(204);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/pause`)).statusCode).toBe(404);
     expect(engineCalls.filter((c) => c === 'sync').length).toBeGreaterThanOrEqual(4);
   });
 
   it('lists deliveries and refuses a bad filter', async () => {
-    expect((await call('GET', '/api/reports/deliveries?state=sent')).json()).toEqual({ deliveries: [] });
-    const bad = await call('GET', '/api/reports/deliveries?state=lost');
+    expect((await call('GET', '/api/admin/reports/deliveries?state=sent')).json()).toEqual({ deliveries: [] });
+    const bad = await call('GET', '/api/admin/reports/deliveries?state=lost');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/state/);
   });

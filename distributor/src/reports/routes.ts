@@ -28,15 +28,15 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
   return async (app) => {
     app.addHook('preHandler', async (request) => void (await deps.requireAdmin(request)));
 
-    app.get('/api/reports/schedules', async () => ({ schedules: await store.listSchedules(deps.admin) }));
-    app.post('/api/reports/schedules', async (request, reply) => {
+    app.get('/api/admin/reports/schedules', async () => ({ schedules: await store.listSchedules(deps.admin) }));
+    app.post('/api/admin/reports/schedules', async (request, reply) => {
       const schedule = await saveFromApi(deps, request.body, undefined);
       return reply.status(201).send({ schedule });
     });
-    app.put('/api/reports/schedules/:id', async (request) => ({
+    app.put('/api/admin/reports/schedules/:id', async (request) => ({
       schedule: await saveFromApi(deps, request.body, parse(idParam, request.params).id),
     }));
-    app.delete('/api/reports/schedules/:id', async (request, reply) => {
+    app.delete('/api/admin/reports/schedules/:id', async (request, reply) => {
       if (!(await store.deleteSchedule(deps.admin, parse(idParam, request.params).id))) throw noSchedule(request);
       await deps.engine.syncSchedules();
       return reply.status(204).send();
@@ -46,18 +46,18 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
       ['pause', true],
       ['resume', false],
     ] as const) {
-      app.post(`/api/reports/schedules/:id/${action}`, async (request) => {
+      app.post(`/api/admin/reports/schedules/:id/${action}`, async (request) => {
         const schedule = await store.setPaused(deps.admin, parse(idParam, request.params).id, paused);
         if (!schedule) throw noSchedule(request);
         await deps.engine.syncSchedules();
         return { schedule };
       });
     }
-    app.post('/api/reports/schedules/:id/run', async (request, reply) => {
+    app.post('/api/admin/reports/schedules/:id/run', async (request, reply) => {
       const occurrenceId = await deps.engine.runNow(parse(idParam, request.params).id);
       return reply.status(202).send({ occurrenceId });
     });
-    app.post('/api/reports/schedules/:id/preview', async (request, reply) => {
+    app.post('/api/admin/reports/schedules/:id/preview', async (request, reply) => {
       const { id } = parse(idParam, request.params);
       const body = parse(previewBody, request.body ?? {});
       const admin = await deps.requireAdmin(request);
@@ -76,10 +76,10 @@ export function reportRoutes(deps: ReportRouteDeps): (app: FastifyInstance) => P
       return reply.status(202).send({ occurrenceId: await deps.engine.preview(id, body.login, to) });
     });
 
-    app.get('/api/reports/schedules/:id/occurrences', async (request) => ({
+    app.get('/api/admin/reports/schedules/:id/occurrences', async (request) => ({
       occurrences: await ledger.listOccurrences(deps.admin, parse(idParam, request.params).id),
     }));
-    app.get('/api/reports/deliveries', async (request) => {
+    app.get('/api/admin/reports/deliveries', async (request) => {
       const query = parse(deliveryQuery, request.query);
       return {
         deliveries: await ledger.listDeliveries(deps.admin, { occurrenceId: query.occurrence, state: query.state }),
@@ -99,7 +99,7 @@ async function saveFromApi(deps: ReportRouteDeps, body: unknown, id: number | un
   if (id === undefined && existing)
     throw new OrgscopeError(
       'bad_request',
-      `A schedule named "${existing.name}" exists; PUT /api/reports/schedules/${existing.id} to change it.`,
+      `A schedule named "${existing.name}" exists; PUT /api/admin/reports/schedules/${existing.id} to change it.`,
     );
   if (id !== undefined && !(await store.findSchedule(deps.admin, id)))
     throw new OrgscopeError('not_found', `No report schedule with id ${id}`);
