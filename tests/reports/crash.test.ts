@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('a distributor killed mid-run', () => {
-  it('is restarted and every one of 200 recipients gets exactly one email', async () => {
+  it('is restarted: of 200 recipients none gets two emails, every sent one got one, only those in flight are unknown', async () => {
     const input = {
       name: 'all-stores',
       dashboardUid: 'experience',
