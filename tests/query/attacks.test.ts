@@ -186,14 +186,25 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
     expect(['', null]).toContain(row!.leftover);
   });
 
-  it('cannot return unbounded results', async () => {
+  it('cannot return unbounded results, in rows or in bytes', async () => {
     const t2 = await startTestDistributor({
-      env: { QUERY_MAX_ROWS: '10' },
+      env: { QUERY_MAX_ROWS: '10', QUERY_MAX_BYTES: '4096' },
       arrange: (db) => arrangeSmallChain(db.admin).then(() => undefined),
     });
     try {
       const answer = await t2.query(VIEWERS.headOffice.login, tableQuery('SELECT * FROM generate_series(1, 1000)'));
       expect(answer.body.results.A.error).toMatch(/more than 10 rows/);
+      // Five rows, but of 2,000 characters each: past 4 KiB while streaming, and cancelled.
+      const wide = await t2.query(
+        VIEWERS.headOffice.login,
+        tableQuery("SELECT repeat('x', 2000) FROM generate_series(1, 5)"),
+      );
+      expect(wide.body.results.A.error).toMatch(/more than 4 KiB/);
+      const within = await t2.query(
+        VIEWERS.headOffice.login,
+        tableQuery("SELECT repeat('x', 100) AS x FROM generate_series(1, 5)"),
+      );
+      expect(rowsOf(within.body)).toHaveLength(5);
     } finally {
       await t2.stop();
     }

@@ -92,7 +92,7 @@ export class ScopedExecutor {
         bytes += approximateBytes(row);
         if (rows.length === maxRows) overflow = tooMuch(`more than ${maxRows} rows`);
         else if (bytes > maxBytes) {
-          overflow = tooMuch(`more than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+          overflow = tooMuch(`more than ${readableBytes(maxBytes)}`);
           this.cancel(backendPid(client));
         } else rows.push(row);
       });
@@ -154,6 +154,11 @@ export function shapeOf(scope: Scope, smallScopeUnits: number): ScopeShape {
 export function limitRows(sql: string, limit: number): string {
   const body = sql.replace(/[\s;]+$/, '');
   return `SELECT * FROM (\n${body}\n) AS orgscope_result LIMIT ${limit}`;
+}
+
+function readableBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MiB`;
+  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} bytes`;
 }
 
 function tooMuch(what: string): OrgscopeError {
