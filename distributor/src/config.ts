@@ -43,7 +43,10 @@ const schema = z.object({
   TEAM_CACHE_SECONDS: int(0, 3600).default(60),
   /** How long a resolved scope is reused; a changed mapping reaches viewers within this time. */
   SCOPE_CACHE_SECONDS: int(0, 600).default(5),
-  /** The Grafana service account that renders reports, as its ID token names it (`service-account:<id>`); only it may present a report ticket. */
+  /**
+   * The Grafana service account that renders reports, as its ID token names it (`service-account:<id>`);
+   * only it may present a report ticket.
+   */
   REPORT_SERVICE_ACCOUNT_LOGIN: z.string().min(1).optional(),
 
   QUERY_TIMEOUT_MS: int(100, 600_000).default(30_000),

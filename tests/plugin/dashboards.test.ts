@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { demoDashboards, type DashboardJson } from './support/dashboards.js';
 import {
@@ -12,9 +12,6 @@ import type { WireTarget } from './support/protocol.js';
 
 // Every query of every demo dashboard (panels, annotations, variables) runs without error for every demo
 // login, through the built plugin and the proxy stand-in, on the real distributor.
-
-// Each test drives a browser process, a proxy and the distributor; a loaded machine needs more than 5 s.
-jest.setTimeout(60_000);
 
 let demo: DemoThroughProxy;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { startGrafanaProxyStandIn, type GrafanaProxyStandIn } from '../support/grafanaProxyStandIn.js';
 import { ALL_TIME, PLUGIN_DIST, startDemoThroughProxy, type DemoThroughProxy } from './support/demoThroughProxy.js';
@@ -6,9 +6,6 @@ import { startPluginBrowser, type PluginBrowser } from './support/browser.js';
 import { responsesUnder } from './support/groundTruth.js';
 
 // What Grafana's data source proxy, configured by the built plugin.json, lets through to the distributor.
-
-// Each test drives a browser process, a proxy and the distributor; a loaded machine needs more than 5 s.
-jest.setTimeout(60_000);
 
 let demo: DemoThroughProxy;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { dashboard, panelTargets, variableSql } from './support/dashboards.js';
 import {
@@ -15,9 +15,6 @@ import type { QueryResult, VariableValue } from './support/protocol.js';
 
 // The built plugin's query(), metricFindQuery() and testDatasource() in a browser-like process, through a
 // stand-in for Grafana's data source proxy, against the real distributor on the demo chain.
-
-// Each test drives a browser process, a proxy and the distributor; a loaded machine needs more than 5 s.
-jest.setTimeout(60_000);
 
 let demo: DemoThroughProxy;
 beforeAll(async () => {

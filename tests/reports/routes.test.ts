@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { forbidden } from '../../distributor/src/errors.js';
@@ -7,8 +7,6 @@ import { createScheduleLookups } from '../../distributor/src/reports/lookups.js'
 import { reportRoutes } from '../../distributor/src/reports/routes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { arrangeStores } from './fixtures.js';
-
-jest.setTimeout(60_000);
 
 let db: TestDatabase;
 let app: FastifyInstance;
@@ -126,9 +124,13 @@ describe('report schedule admin API', () => {
     expect((await call('POST', `/api/admin/reports/schedules/${id}/pause`)).json().schedule.paused).toBe(true);
     expect((await call('POST', `/api/admin/reports/schedules/${id}/resume`)).json().schedule.paused).toBe(false);
     expect((await call('POST', `/api/admin/reports/schedules/${id}/run`)).statusCode).toBe(202);
-    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'm001-1' })).statusCode).toBe(202);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'm001-1' })).statusCode).toBe(
+      202,
+    );
     expect(engineCalls).toContain(`preview ${id} m001-1 admin@chain.example`);
-    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'unmapped' })).statusCode).toBe(400);
+    expect((await call('POST', `/api/admin/reports/schedules/${id}/preview`, { login: 'unmapped' })).statusCode).toBe(
+      400,
+    );
 
     const changed = await call('PUT', `/api/admin/reports/schedules/${id}`, { ...valid, cron: '30 7 * * 1-5' });
     expect(changed.json().schedule).toMatchObject({ id, cron: '30 7 * * 1-5' });

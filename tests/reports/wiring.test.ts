@@ -77,7 +77,9 @@ describe('the distributor with its report pipeline', () => {
     const asAdmin = await fetch(`${t.url}/api/admin/reports/schedules`, { headers: await t.headersFor(ADMIN.login) });
     expect(asAdmin.status).toBe(200);
     expect(await asAdmin.json()).toEqual({ schedules: [] });
-    const asStore = await fetch(`${t.url}/api/admin/reports/schedules`, { headers: await t.headersFor(VIEWERS.store.login) });
+    const asStore = await fetch(`${t.url}/api/admin/reports/schedules`, {
+      headers: await t.headersFor(VIEWERS.store.login),
+    });
     expect(asStore.status).toBe(403);
   });
 

@@ -46,7 +46,8 @@ export async function generateDemoCommand(args: string[], io: CommandIo): Promis
     await migrate(databaseUrl, log);
     const summary = await generateDemoData(pool, { ...options, log });
     io.out(
-      `Generated ${summary.responses} responses (${summary.contacts} with contacts), ${summary.audits} audits and ${summary.orders} orders for ${summary.stores} stores in ${(summary.durationMs / 1000).toFixed(1)} s`,
+      `Generated ${summary.responses} responses (${summary.contacts} with contacts), ${summary.audits} audits ` +
+        `and ${summary.orders} orders for ${summary.stores} stores in ${(summary.durationMs / 1000).toFixed(1)} s`,
     );
     return 0;
   } catch (error) {
