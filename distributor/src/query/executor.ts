@@ -22,6 +22,8 @@ export interface QueryResult {
 
 // Cancelled from outside if PostgreSQL's own statement_timeout has not ended the query by then.
 const CANCEL_GRACE_MS = 1000;
+// The database checks the token's expiry against its own clock: allow for some skew between hosts.
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Runs one untrusted read statement under a viewer's scope: as a query role, in a read-only
@@ -57,7 +59,7 @@ export class ScopedExecutor {
    */
   private async begin(client: pg.PoolClient, scope: Scope): Promise<void> {
     const { timeoutMs } = this.deps.limits;
-    const expiresAt = Date.now() + timeoutMs + CANCEL_GRACE_MS;
+    const expiresAt = Date.now() + timeoutMs + CANCEL_GRACE_MS + CLOCK_SKEW_MS;
     const token = signScopeToken(this.deps.scopeSecret, scope, { pid: backendPid(client), expiresAt });
     await client.query(
       `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
