@@ -4,6 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
+import { seedDemoOnFirstStart } from './firstStart.js';
 import { openDatabases, prepareQueryRoles, queryRolePassword, type Databases } from './db/pools.js';
 import { createServer } from './http/server.js';
 import { ViewerLimiter } from './http/viewerLimiter.js';
@@ -31,6 +32,8 @@ export interface DistributorOptions {
   fetch?: typeof fetch;
   /** Report tickets without the pipeline (tests): honoured for this service account. */
   tickets?: Pick<ScopeSource, 'verifyTicket' | 'reportServiceAccount'>;
+  /** Load the demo chain into a database that has no org tree yet (the embedded first start). */
+  seedDemo?: boolean;
   /** Runs the report pipeline in this process; its tickets are then the ones honoured. */
   reports?: Omit<Parameters<typeof createReportPipeline>[0], 'databases' | 'databaseUrl' | 'registry' | 'log'>;
 }
@@ -41,6 +44,7 @@ export async function startDistributor(options: DistributorOptions): Promise<Dis
   for (const warning of identityStartupWarnings(config)) log.warn(warning);
 
   await migrate(options.databaseUrl, log);
+  if (options.seedDemo) await seedDemoOnFirstStart(options.databaseUrl, config, log);
   const password = queryRolePassword(options.databaseUrl, config.QUERY_ROLE_PASSWORD);
   const databases = openDatabases(options.databaseUrl, { password, queryPoolSize: config.QUERY_POOL_SIZE });
   try {

@@ -26,6 +26,8 @@ const schema = z.object({
   EMBEDDED_PG_PORT: int(1024, 65535).default(54320),
   /** Password of the query roles. Derived from DATABASE_URL when not given (see db/pools.ts). */
   QUERY_ROLE_PASSWORD: z.string().min(16).optional(),
+  /** Load the demo chain into an empty database at start. Defaults to on for embedded PostgreSQL only. */
+  LOAD_DEMO: bool.optional(),
   /** Survey responses and seed of the demo loaded on a first start; defaults in provisioning/demo/demo.yaml. */
   DEMO_SIZE: int(0, 50_000_000).optional(),
   DEMO_SEED: int(0, 2 ** 31 - 1).optional(),

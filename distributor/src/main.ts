@@ -2,10 +2,8 @@ import type { Logger } from 'pino';
 
 import { startDistributor, type DistributorOptions } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { migrate } from './db/migrate.js';
 import { resolveDatabase } from './db/resolveDatabase.js';
 import { OrgscopeError } from './errors.js';
-import { seedDemoOnFirstStart } from './firstStart.js';
 import { createLogger } from './logger.js';
 import { loadReportSettings } from './reports/settings.js';
 import { ensureRouteKey } from './routeKeyFile.js';
@@ -17,10 +15,14 @@ async function main(): Promise<void> {
 
   const database = await resolveDatabase(config, log);
   const routed = await ensureRouteKey(config, log);
-  await migrate(database.url, log);
-  await seedDemoOnFirstStart(database.url, routed, log);
   const reports = reportsOf(config, log);
-  const distributor = await startDistributor({ config: routed, log, databaseUrl: database.url, reports });
+  const distributor = await startDistributor({
+    config: routed,
+    log,
+    databaseUrl: database.url,
+    seedDemo: config.LOAD_DEMO ?? config.DATABASE_URL === undefined,
+    reports,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
