@@ -116,6 +116,7 @@ async function buildServer(
     panelQueries: new PanelQueries({
       executor,
       limiter: new ViewerLimiter(config.QUERY_MAX_CONCURRENT_PER_VIEWER),
+      requestBudgetMs: config.QUERY_TIMEOUT_MS * 2,
       log,
     }),
   });

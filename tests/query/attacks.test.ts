@@ -166,6 +166,15 @@ describe('attacks on the scope by SQL: each fails or stays inside the scope', ()
     expect(await ownCount()).toBe(OWN_RESPONSES);
   });
 
+  it('cannot hold a connection for many timeouts with one request of many slow queries', async () => {
+    // Each query stays under the 1.5 s timeout; the request's budget is twice the timeout.
+    const body = tableQuery('SELECT pg_sleep(1.2) AS slept');
+    const queries = ['A', 'B', 'C', 'D'].map((refId) => ({ ...body.queries[0]!, refId }));
+    const answer = await t.query(attacker, { ...body, queries });
+    expect(answer.body.results.A.frames).toHaveLength(1);
+    expect(answer.body.results.D.error).toMatch(/Not run: .* time budget/);
+  });
+
   it('cannot signal, lock or watch other viewers’ backends', async () => {
     await expectRefused('SELECT pg_cancel_backend(pg_backend_pid())', /permission denied/);
     await expectRefused('SELECT pg_terminate_backend(pg_backend_pid())', /permission denied/);

@@ -123,7 +123,13 @@ function registerViewerRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const viewer = request.viewer!;
     const scope = await deps.scopeOf(viewer, request.headers);
     const notice = scope.mapped ? undefined : await deps.unmappedMessage(viewer.login);
-    const answer = await deps.panelQueries.answer(body, limiterKey(viewer, request.headers), scope, notice);
+    // The response closes before it is written only when the client has gone away.
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const answer = await deps.panelQueries.answer(body, limiterKey(viewer, request.headers), scope, {
+      notice,
+      signal: gone.signal,
+    });
     return reply.status(answer.status).send({ results: answer.results });
   });
 

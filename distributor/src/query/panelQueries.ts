@@ -21,13 +21,29 @@ export interface QueryAnswer {
  * under the viewer's scope, and a failing query reports its error on its own refId only.
  */
 export class PanelQueries {
-  constructor(private readonly deps: { executor: ScopedExecutor; limiter: ViewerLimiter; log: Logger }) {}
+  constructor(
+    private readonly deps: { executor: ScopedExecutor; limiter: ViewerLimiter; requestBudgetMs: number; log: Logger },
+  ) {}
 
-  /** `notice` is shown on every frame, e.g. to tell an unmapped viewer whom to ask. */
-  async answer(request: QueryRequest, viewer: string, scope: Scope, notice?: string): Promise<QueryAnswer> {
+  /**
+   * `notice` is shown on every frame, e.g. to tell an unmapped viewer whom to ask. Queries left when
+   * the client has gone (`signal`) or the request has used its time budget are not run, so that one
+   * request of fifty slow queries cannot hold a connection for fifty timeouts.
+   */
+  async answer(
+    request: QueryRequest,
+    viewer: string,
+    scope: Scope,
+    options: { notice?: string; signal?: AbortSignal } = {},
+  ): Promise<QueryAnswer> {
     const results: Record<string, QueryOutcome> = {};
+    const deadline = performance.now() + this.deps.requestBudgetMs;
     for (const query of request.queries) {
-      results[query.refId] = await this.answerOne(query, request.range, viewer, scope, notice);
+      if (options.signal?.aborted || performance.now() > deadline) {
+        results[query.refId] = { status: 503, error: NOT_RUN, frames: [] };
+        continue;
+      }
+      results[query.refId] = await this.answerOne(query, request.range, viewer, scope, options.notice);
     }
     return { status: overallStatus(Object.values(results)), results };
   }
@@ -61,6 +77,9 @@ export class PanelQueries {
     }
   }
 }
+
+const NOT_RUN =
+  'Not run: the earlier queries of this request used its time budget (twice the query timeout). Split them over panels.';
 
 function overallStatus(outcomes: QueryOutcome[]): number {
   const failed = outcomes.filter((o) => 'error' in o);
