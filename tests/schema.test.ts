@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { QUERY_ROLES } from '../distributor/src/db/pools.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('database schema', () => {
@@ -26,53 +27,21 @@ describe('database schema', () => {
   });
 
   it('gives the query roles no way around row-level security', async () => {
+    const roles = Object.values(QUERY_ROLES).sort();
     const { rows } = await db.admin.query(
       `SELECT rolname, rolsuper, rolbypassrls, rolinherit, rolcreaterole, rolcreatedb,
               (SELECT count(*) FROM pg_auth_members m WHERE m.member = r.oid)::int AS memberships,
               (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)::int AS owned
-       FROM pg_roles r WHERE rolname IN ('orgscope_query', 'orgscope_query_all', 'orgscope_query_unit', 'orgscope_query_wide') ORDER BY rolname`,
+       FROM pg_roles r WHERE rolname = ANY ($1) ORDER BY rolname`,
+      [roles],
     );
-    expect(rows).toEqual([
-      {
-        rolname: 'orgscope_query',
-        rolsuper: false,
-        rolbypassrls: false,
-        rolinherit: false,
-        rolcreaterole: false,
-        rolcreatedb: false,
-        memberships: 0,
-        owned: 0,
-      },
-      {
-        rolname: 'orgscope_query_all',
-        rolsuper: false,
-        rolbypassrls: false,
-        rolinherit: false,
-        rolcreaterole: false,
-        rolcreatedb: false,
-        memberships: 0,
-        owned: 0,
-      },
-      {
-        rolname: 'orgscope_query_unit',
-        rolsuper: false,
-        rolbypassrls: false,
-        rolinherit: false,
-        rolcreaterole: false,
-        rolcreatedb: false,
-        memberships: 0,
-        owned: 0,
-      },
-      {
-        rolname: 'orgscope_query_wide',
-        rolsuper: false,
-        rolbypassrls: false,
-        rolinherit: false,
-        rolcreaterole: false,
-        rolcreatedb: false,
-        memberships: 0,
-        owned: 0,
-      },
-    ]);
+    const powerless = {
+      rolsuper: false,
+      rolbypassrls: false,
+      rolinherit: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+    };
+    expect(rows).toEqual(roles.map((rolname) => ({ rolname, ...powerless, memberships: 0, owned: 0 })));
   });
 });

@@ -4,9 +4,9 @@ import pg from 'pg';
 import pino from 'pino';
 
 import { startDistributor } from '../../distributor/src/app.js';
-import { loadConfig } from '../../distributor/src/config.js';
 import { expandMacros } from '../../distributor/src/query/macros.js';
 import { startGrafanaStandIn } from '../support/grafanaStandIn.js';
+import { benchConfig } from './benchConfig.js';
 import { benchDatabase } from './benchDatabase.js';
 import { createPoster } from './httpClient.js';
 import { fixed, summarize, timed } from './stats.js';
@@ -60,12 +60,7 @@ const LEVELS = [
 export async function run(): Promise<void> {
   const database = await benchDatabase(RESPONSES);
   const grafana = await startGrafanaStandIn();
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    ROUTE_KEY: 'bench-route-key-bench-route-key',
-    GRAFANA_URL: grafana.url,
+  const config = benchConfig(grafana.url, {
     QUERY_POOL_SIZE: String(CONCURRENCY),
     QUERY_MAX_CONCURRENT_PER_VIEWER: String(CONCURRENCY),
   });

@@ -7,7 +7,6 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 
 import { startDistributor } from '../../distributor/src/app.js';
-import { loadConfig } from '../../distributor/src/config.js';
 import { startEmbeddedPostgres } from '../../distributor/src/db/embedded.js';
 import { ReportEngine } from '../../distributor/src/reports/engine.js';
 import { createMailer } from '../../distributor/src/reports/mail/mailer.js';
@@ -24,6 +23,7 @@ import { startDashboardStandIn } from '../support/dashboardStandIn.js';
 import { startGrafanaStandIn } from '../support/grafanaStandIn.js';
 import { startSmtpServer } from '../support/smtpServer.js';
 import { mailOnly, sampleMemory, stepMeans } from '../reports/benchParts.js';
+import { benchConfig } from './benchConfig.js';
 import { benchDatabase } from './benchDatabase.js';
 import { fixed } from './stats.js';
 
@@ -50,13 +50,7 @@ export async function run(): Promise<void> {
   admin.on('error', (error) => console.error(`benchmark database connection lost: ${error.message}`));
   const stores = await arrangeRecipients(admin);
   const grafana = await startGrafanaStandIn();
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    ROUTE_KEY: 'bench-route-key-bench-route-key',
-    GRAFANA_URL: grafana.url,
-  });
+  const config = benchConfig(grafana.url);
   const tickets = {
     reportServiceAccount: `service-account:${ACCOUNT.id}`,
     verifyTicket: (t: string) => verifyTicket(SECRET, t, new Date()).scope,
